@@ -1,0 +1,145 @@
+/**
+ * The config file: `eddy.config.ts` (or .js, .mjs) default-exports `defineConfig({...})`, which
+ * declares the store, tables, consumers and queues. The whole config is validated at start; an
+ * error names the path in the config, the bad value and what is allowed.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { z } from 'zod'
+import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/definition.ts'
+import { ConfigError, describe } from '../errors.ts'
+import type { LogLevel } from '../observe/logger.ts'
+import type { QueueDefinition } from '../queues/index.ts'
+import { namePattern, tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
+
+/** Everything Eddy runs, as one object. */
+export interface EddyConfig {
+  store?: {
+    /** Database file; relative paths start at the config file's folder. Default `.eddy/eddy.db`. */
+    path?: string
+    /** `full` (default): acknowledged writes survive power loss. `normal`: faster. */
+    durability?: 'full' | 'normal'
+    /** How often to notice other processes' writes, in milliseconds. Default 100. */
+    pollIntervalMs?: number
+  }
+  tables?: TableDefinition[]
+  // The handler's record type is the user's business: any item type may be declared here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  consumers?: ConsumerDefinition<any>[]
+  queues?: QueueDefinition[]
+  log?: { level?: LogLevel }
+}
+
+/** Identity function that gives the config its type, for autocompletion in the config file. */
+export function defineConfig(config: EddyConfig): EddyConfig {
+  return config
+}
+
+export const defaultStorePath = '.eddy/eddy.db'
+export const configFileNames = ['eddy.config.ts', 'eddy.config.mjs', 'eddy.config.js']
+
+const configSchema = z
+  .object({
+    store: z
+      .object({
+        path: z.string().min(1).optional(),
+        durability: z.enum(['full', 'normal']).optional(),
+        pollIntervalMs: z.number().int().min(5).max(60_000).optional(),
+      })
+      .strict()
+      .optional(),
+    tables: z.array(tableDefinitionSchema).optional(),
+    consumers: z.array(consumerDefinitionSchema).optional(),
+    queues: z
+      .array(
+        z.object({
+          name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
+          visibilityTimeoutSeconds: z.number().int().min(0).max(43_200).optional(),
+        }),
+      )
+      .optional(),
+    log: z.object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() }).optional(),
+  })
+  .strict()
+
+function valueAt(config: unknown, path: PropertyKey[]): unknown {
+  let value = config
+  for (const step of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[step]
+  return value
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`)).join('').replace(/^\./, '')
+}
+
+function checkUnique(config: EddyConfig, key: 'tables' | 'consumers' | 'queues'): void {
+  const seen = new Set<string>()
+  config[key]?.forEach((entry, index) => {
+    if (seen.has(entry.name)) {
+      throw new ConfigError(`Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique`)
+    }
+    seen.add(entry.name)
+  })
+}
+
+function checkReferences(config: EddyConfig): void {
+  const streams = new Set((config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name))
+  config.consumers?.forEach((consumer, index) => {
+    if (!streams.has(consumer.stream)) {
+      const known = [...streams].map((s) => `"${s}"`).join(', ') || 'none'
+      throw new ConfigError(
+        `Config consumers[${index}].stream: "${consumer.stream}" is not a declared stream ` +
+          `(tables with streams: ${known})`,
+      )
+    }
+  })
+}
+
+/** Validates a config object; throws a `ConfigError` naming the first problem. */
+export function validateConfig(config: unknown): EddyConfig {
+  const parsed = configSchema.safeParse(config)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const path = issue?.path ?? []
+    throw new ConfigError(
+      `Config ${formatPath(path) || '(root)'}: ${issue?.message} (got ${describe(valueAt(config, path))})`,
+    )
+  }
+  const valid = config as EddyConfig
+  checkUnique(valid, 'tables')
+  checkUnique(valid, 'consumers')
+  checkUnique(valid, 'queues')
+  checkReferences(valid)
+  return valid
+}
+
+/** Finds the config file: the given path, or the first default name in `cwd`. */
+export function findConfigFile(path: string | undefined, cwd = process.cwd()): string {
+  if (path) {
+    const full = resolve(cwd, path)
+    if (!existsSync(full)) throw new ConfigError(`Config file ${full} does not exist: check --config`)
+    return full
+  }
+  const found = configFileNames.map((name) => resolve(cwd, name)).find((file) => existsSync(file))
+  if (!found) {
+    throw new ConfigError(
+      `No config file in ${cwd}: create ${configFileNames[0]} or pass --config <file>`,
+    )
+  }
+  return found
+}
+
+/** Loads and validates a config file. TypeScript files load through tsx. */
+export async function loadConfig(file: string): Promise<{ config: EddyConfig; baseDir: string }> {
+  let loaded: { default?: unknown }
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown }
+  } catch (cause) {
+    throw new ConfigError(`Config file ${file} failed to load: ${String(cause)}`, { cause })
+  }
+  if (loaded.default === undefined) {
+    throw new ConfigError(`Config file ${file} has no default export: export default defineConfig({...})`)
+  }
+  return { config: validateConfig(loaded.default), baseDir: dirname(file) }
+}

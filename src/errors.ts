@@ -1,0 +1,86 @@
+/**
+ * The few error classes Eddy throws. Each sets `name`, carries a stable string `code` that
+ * scripts can match on, and passes `cause` through. Messages name the input, quote the bad
+ * value and say what was expected.
+ */
+
+/** Stable codes of Eddy's errors. */
+export type EddyErrorCode =
+  | 'EDDY_VALIDATION'
+  | 'EDDY_NOT_FOUND'
+  | 'EDDY_CONFIG'
+  | 'EDDY_CONFLICT'
+  | 'EDDY_STORE'
+  | 'EDDY_STOPPED'
+
+/** Base class of every error Eddy throws on purpose. */
+export class EddyError extends Error {
+  readonly code: EddyErrorCode
+
+  constructor(code: EddyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'EddyError'
+    this.code = code
+  }
+}
+
+/** Bad input to a public call: a key, an item, an option. Nothing was written. */
+export class ValidationError extends EddyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EDDY_VALIDATION', message, options)
+    this.name = 'ValidationError'
+  }
+}
+
+/** A table, stream, consumer or queue that is not declared. */
+export class NotFoundError extends EddyError {
+  constructor(message: string) {
+    super('EDDY_NOT_FOUND', message)
+    this.name = 'NotFoundError'
+  }
+}
+
+/** The config file is missing, does not load, or does not validate. */
+export class ConfigError extends EddyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EDDY_CONFIG', message, options)
+    this.name = 'ConfigError'
+  }
+}
+
+/** The store refused a change that contradicts what it already holds. */
+export class ConflictError extends EddyError {
+  constructor(message: string) {
+    super('EDDY_CONFLICT', message)
+    this.name = 'ConflictError'
+  }
+}
+
+/** The store was closed, or is closing, while a call still wanted it. */
+export class StoppedError extends EddyError {
+  constructor(message: string) {
+    super('EDDY_STOPPED', message)
+    this.name = 'StoppedError'
+  }
+}
+
+/** Turns anything a handler threw into an `Error`, so that name, message and stack exist. */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown
+  return new Error(`Handler threw a non-Error value: ${describe(thrown)}`, { cause: thrown })
+}
+
+/** Quotes a bad value for an error message, short enough to read on one line. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol') return 'a symbol'
+  if (typeof value === 'bigint') return `${value}n`
+  let text: string
+  try {
+    text = JSON.stringify(value) ?? String(value)
+  } catch {
+    text = Object.prototype.toString.call(value)
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}

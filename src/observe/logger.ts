@@ -1,0 +1,47 @@
+/**
+ * Structured logging through pino. The core never prints: it takes a `Logger` and calls it with
+ * a message and fields named from `logFields`. On a terminal lines are pretty-printed; otherwise
+ * they are JSON, one per line. Fields that look like secrets are redacted wherever they appear.
+ */
+import pino from 'pino'
+import pretty from 'pino-pretty'
+
+export type Logger = pino.Logger
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug'
+
+/** The field names every line about a record or a queue uses. */
+export const logFields = {
+  stream: 'stream',
+  shard: 'shard',
+  sequenceNumber: 'sequenceNumber',
+  consumer: 'consumer',
+  queue: 'queue',
+  error: 'err',
+} as const
+
+/** Attribute names never written to a log, at the top level or one or two levels down. */
+const secretNames = ['password', 'ssn', 'cardNumber', 'iban', 'cardExpire', 'token', 'secret']
+const redactPaths = secretNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`])
+
+export interface LoggerOptions {
+  /** Default `warn`: quiet unless something needs attention. */
+  level?: LogLevel
+  /** Where lines go; default standard error. */
+  destination?: NodeJS.WritableStream
+  /** Pretty lines instead of JSON; default: when the destination is a terminal. */
+  pretty?: boolean
+}
+
+/** Creates the root logger. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? process.stderr
+  const isTerminal = (destination as NodeJS.WriteStream).isTTY === true
+  const stream =
+    (options.pretty ?? isTerminal)
+      ? pretty({ destination, sync: true, colorize: isTerminal, ignore: 'pid,hostname' })
+      : destination
+  return pino(
+    { level: options.level ?? 'warn', redact: { paths: redactPaths, censor: '[redacted]' } },
+    stream,
+  )
+}

@@ -1,0 +1,174 @@
+/**
+ * `open`: the library's front door. It opens the store, registers the declared streams, queues
+ * and consumers in it, and hands out tables and queues. `start` runs the consumers and the
+ * retention trimmer until `stop`.
+ */
+import { resolve } from 'node:path'
+import { defaultStorePath, validateConfig, type EddyConfig } from './config/index.ts'
+import {
+  ConsumerRunner,
+  deadLetterQueueOf,
+  resolveConsumer,
+  type ResolvedConsumer,
+} from './consumers/index.ts'
+import { NotFoundError } from './errors.ts'
+import { createLogger, type Logger } from './observe/logger.ts'
+import { readStatus, type StatusReport } from './observe/status.ts'
+import { Queue, type QueueDefinition } from './queues/index.ts'
+import { reprocess, type ReprocessOptions, type ReprocessSummary } from './queues/reprocess.ts'
+import { openStore, type Store } from './store/index.ts'
+import { trimExpiredRecords } from './streams/retention.ts'
+import { resolveTable, Table, type ResolvedTable } from './tables/index.ts'
+
+export interface OpenOptions {
+  /** Folder that relative store paths start from. Default: the current folder. */
+  baseDir?: string
+  /** Logger for everything Eddy logs. Default: pino on standard error at the config's level. */
+  logger?: Logger
+  /** Overrides the config's store path. */
+  storePath?: string
+}
+
+const retentionIntervalMs = 60_000
+
+/** An open Eddy: tables, queues and consumers on one store. */
+export class Eddy {
+  readonly #tables: Map<string, ResolvedTable>
+  readonly #queues: Map<string, QueueDefinition>
+  readonly #consumers: Map<string, ResolvedConsumer>
+  #runner: ConsumerRunner | null = null
+  #retention: NodeJS.Timeout | null = null
+
+  constructor(
+    readonly store: Store,
+    readonly log: Logger,
+    config: EddyConfig,
+  ) {
+    this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
+    this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
+    this.#queues = new Map((config.queues ?? []).map((q) => [q.name, q]))
+    for (const consumer of this.#consumers.values()) {
+      const queue = deadLetterQueueOf(consumer)
+      if (queue && !this.#queues.has(queue)) this.#queues.set(queue, { name: queue })
+    }
+  }
+
+  /** A declared table. Throws `NotFoundError` for an unknown name. */
+  table<TItem extends object = Record<string, unknown>>(name: string): Table<TItem & Record<string, unknown>> {
+    const table = this.#tables.get(name)
+    if (!table) throw new NotFoundError(`Table "${name}" is not declared: known tables are ${list(this.#tables)}`)
+    return new Table(this.store, table)
+  }
+
+  /** A declared queue (dead-letter queues of consumers are declared by naming them). */
+  queue(name: string): Queue {
+    const queue = this.#queues.get(name)
+    if (!queue) throw new NotFoundError(`Queue "${name}" is not declared: known queues are ${list(this.#queues)}`)
+    return new Queue(this.store, queue)
+  }
+
+  /** The declared consumers, with defaults filled in. */
+  consumers(): ResolvedConsumer[] {
+    return [...this.#consumers.values()]
+  }
+
+  /** Writes the declared streams, queues and consumers into the store. */
+  async register(): Promise<void> {
+    await this.store.write(async (tx) => {
+      for (const table of this.#tables.values()) {
+        if (!table.stream) continue
+        await tx.ensureStream({
+          name: table.name,
+          table: table.name,
+          viewType: table.stream.viewType,
+          shardCount: table.stream.shards,
+          retentionMs: table.stream.retentionHours * 3_600_000,
+        })
+      }
+      for (const queue of this.#queues.values()) {
+        await tx.ensureQueue(queue.name, (queue.visibilityTimeoutSeconds ?? 30) * 1000)
+      }
+    })
+    for (const consumer of this.#consumers.values()) await this.#registerConsumer(consumer)
+  }
+
+  /** Runs the consumers and the retention trimmer until `stop`. */
+  async start(): Promise<void> {
+    if (this.#runner) return
+    this.#runner = new ConsumerRunner(this.store, this.log)
+    await this.#runner.start(this.consumers())
+    this.#retention = setInterval(() => void this.#trim(), retentionIntervalMs)
+    this.#retention.unref()
+    void this.#trim()
+  }
+
+  /** Stops the consumers; no checkpoint moves past a record whose handler did not finish. */
+  async stop(): Promise<void> {
+    if (this.#retention) clearInterval(this.#retention)
+    this.#retention = null
+    await this.#runner?.stop()
+    this.#runner = null
+  }
+
+  async status(): Promise<StatusReport> {
+    return readStatus(this.store)
+  }
+
+  /** Runs the dead letters of `queue` through their consumers' record handlers again. */
+  async reprocess(queue: string, options?: ReprocessOptions): Promise<ReprocessSummary> {
+    this.queue(queue)
+    if (options?.consumer && !this.#consumers.has(options.consumer)) {
+      throw new NotFoundError(`Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`)
+    }
+    return reprocess(this.store, queue, this.#consumers, this.log, options)
+  }
+
+  /** Stops everything and closes the store. */
+  async close(): Promise<void> {
+    await this.stop()
+    await this.store.close()
+  }
+
+  async #registerConsumer(consumer: ResolvedConsumer): Promise<void> {
+    const table = this.#tables.get(consumer.stream)
+    const shardCount = table?.stream?.shards ?? 0
+    const startAfter =
+      consumer.startingPosition === 'latest'
+        ? await this.store.lastSequences(consumer.stream, shardCount)
+        : new Array<number>(shardCount).fill(0)
+    await this.store.write((tx) => tx.ensureConsumer(consumer.name, consumer.stream, startAfter))
+  }
+
+  async #trim(): Promise<void> {
+    try {
+      await trimExpiredRecords(this.store, this.log)
+    } catch (error) {
+      this.log.warn({ err: error }, 'trimming expired records failed; it is tried again in a minute')
+    }
+  }
+}
+
+function list(map: Map<string, unknown>): string {
+  return [...map.keys()].map((name) => `"${name}"`).join(', ') || 'none'
+}
+
+/** Opens the store of a config and registers what it declares. */
+export async function open(config: EddyConfig, options: OpenOptions = {}): Promise<Eddy> {
+  const valid = validateConfig(config)
+  const log = options.logger ?? createLogger({ level: valid.log?.level })
+  const path = resolve(options.baseDir ?? process.cwd(), options.storePath ?? valid.store?.path ?? defaultStorePath)
+
+  const store = await openStore({
+    path,
+    durability: valid.store?.durability,
+    pollIntervalMs: valid.store?.pollIntervalMs,
+  })
+  const eddy = new Eddy(store, log, valid)
+  try {
+    await eddy.register()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return eddy
+}

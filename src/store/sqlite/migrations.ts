@@ -1,0 +1,107 @@
+/**
+ * Schema migrations of the SQLite engine. Each migration has a unique name and runs once, in
+ * list order, inside one transaction; applied names are kept in `eddy_migrations`. Append new
+ * migrations at the end; never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3'
+
+interface Migration {
+  name: string
+  sql: string
+}
+
+const migrations: Migration[] = [
+  {
+    name: '0001-tables-streams-consumers-queues',
+    sql: `
+      CREATE TABLE items (
+        table_name TEXT NOT NULL,
+        partition_key TEXT NOT NULL,
+        sort_key ANY NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (table_name, partition_key, sort_key)
+      ) WITHOUT ROWID, STRICT;
+
+      CREATE TABLE streams (
+        name TEXT PRIMARY KEY,
+        table_name TEXT,
+        view_type TEXT NOT NULL,
+        shard_count INTEGER NOT NULL,
+        retention_ms INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE records (
+        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        event_name TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX records_by_shard ON records (stream, shard, sequence);
+
+      CREATE TABLE consumers (
+        name TEXT PRIMARY KEY,
+        stream TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE consumer_shards (
+        consumer TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        checkpoint INTEGER NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        dead_lettered INTEGER NOT NULL DEFAULT 0,
+        iterator_age_ms INTEGER,
+        last_batch_at_ms INTEGER,
+        last_error TEXT,
+        PRIMARY KEY (consumer, shard)
+      ) STRICT;
+
+      CREATE TABLE queues (
+        name TEXT PRIMARY KEY,
+        visibility_timeout_ms INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE messages (
+        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+        queue TEXT NOT NULL,
+        message_id TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        sent_at_ms INTEGER NOT NULL,
+        visible_at_ms INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        receipt_handle TEXT,
+        first_received_at_ms INTEGER
+      );
+      CREATE INDEX messages_by_visibility ON messages (queue, visible_at_ms, sequence);
+      CREATE UNIQUE INDEX messages_by_receipt ON messages (receipt_handle);
+    `,
+  },
+]
+
+/** Applies every migration the database has not seen yet. */
+export function migrate(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS eddy_migrations (
+    name TEXT PRIMARY KEY, applied_at_ms INTEGER NOT NULL
+  ) STRICT`)
+
+  const applied = new Set(
+    db.prepare<[], { name: string }>('SELECT name FROM eddy_migrations').all().map((r) => r.name),
+  )
+  const record = db.prepare('INSERT INTO eddy_migrations (name, applied_at_ms) VALUES (?, ?)')
+
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue
+    db.transaction(() => {
+      db.exec(migration.sql)
+      record.run(migration.name, Date.now())
+    }).immediate()
+  }
+}

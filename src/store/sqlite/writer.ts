@@ -1,0 +1,103 @@
+/**
+ * The single writer with group commit. Every write call queues its work; once per event-loop
+ * turn the writer opens one transaction, runs each queued work inside a savepoint of its own (so a
+ * failing call rolls back only its part), commits once, then settles every call. One fsync thus
+ * pays for every write of the turn, which is how durable writes stay fast.
+ */
+import type Database from 'better-sqlite3'
+import { StoppedError } from '../../errors.ts'
+
+interface Job<Tx> {
+  work: (tx: Tx) => Promise<unknown>
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+interface Outcome<Tx> {
+  job: Job<Tx>
+  ok: boolean
+  value: unknown
+}
+
+export class GroupCommitWriter<Tx> {
+  #pending: Job<Tx>[] = []
+  #scheduled = false
+  #running: Promise<void> | null = null
+  #closed = false
+
+  constructor(
+    private readonly db: Database.Database,
+    /** Makes the transaction object for one commit, given its clock. */
+    private readonly openTx: (nowMs: number) => Tx,
+    /** Called after a commit with the transaction object, to announce what it wrote. */
+    private readonly afterCommit: (tx: Tx) => void,
+  ) {}
+
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoppedError('The store is closed: open it again'))
+
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      this.#schedule()
+    })
+  }
+
+  /** Waits for queued writes to commit, then refuses new ones. */
+  async close(): Promise<void> {
+    while (this.#running || this.#pending.length > 0) {
+      await (this.#running ?? new Promise((resolve) => setImmediate(resolve)))
+    }
+    this.#closed = true
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#running = this.#flush().finally(() => {
+        this.#running = null
+        if (this.#pending.length > 0) this.#schedule()
+      })
+    })
+  }
+
+  async #flush(): Promise<void> {
+    const jobs = this.#pending.splice(0)
+    const tx = this.openTx(Date.now())
+
+    try {
+      this.db.exec('BEGIN IMMEDIATE')
+    } catch (error) {
+      for (const job of jobs) job.reject(error)
+      return
+    }
+
+    const outcomes: Outcome<Tx>[] = []
+    for (const job of jobs) outcomes.push(await this.#runInSavepoint(job, tx))
+
+    try {
+      this.db.exec('COMMIT')
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      for (const { job } of outcomes) job.reject(error)
+      return
+    }
+
+    this.afterCommit(tx)
+    for (const { job, ok, value } of outcomes) (ok ? job.resolve : job.reject)(value)
+  }
+
+  async #runInSavepoint(job: Job<Tx>, tx: Tx): Promise<Outcome<Tx>> {
+    this.db.exec('SAVEPOINT eddy_write')
+    try {
+      const value = await job.work(tx)
+      this.db.exec('RELEASE eddy_write')
+      return { job, ok: true, value }
+    } catch (error) {
+      this.db.exec('ROLLBACK TO eddy_write')
+      this.db.exec('RELEASE eddy_write')
+      return { job, ok: false, value: error }
+    }
+  }
+}

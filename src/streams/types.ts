@@ -1,0 +1,56 @@
+/** The data a stream carries. Shared by the store, the tables that write it and the consumers. */
+
+/** A JSON object stored in a table. */
+export type Item = Record<string, unknown>
+
+/** What a change did to its item. */
+export type EventName = 'INSERT' | 'MODIFY' | 'REMOVE'
+
+/** What a change record carries besides the keys. */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES'
+
+export const streamViewTypes: readonly StreamViewType[] = [
+  'KEYS_ONLY',
+  'NEW_IMAGE',
+  'OLD_IMAGE',
+  'NEW_AND_OLD_IMAGES',
+]
+
+/**
+ * One change in a stream, as a consumer's handler receives it. An image that the stream's
+ * view type does not ask for, or that does not apply (no old image on INSERT, no new image on
+ * REMOVE), is absent rather than empty.
+ */
+export interface ChangeRecord<TItem extends object = Item> {
+  /** Unique id of this change; stable across redeliveries, so handlers can deduplicate on it. */
+  eventId: string
+  eventName: EventName
+  /** Name of the stream; a table's stream has the table's name. */
+  stream: string
+  /** Shard id, such as `shard-0002`. */
+  shard: string
+  /** Position in the shard: a decimal string of 20 digits, strictly increasing in the shard. */
+  sequenceNumber: string
+  /** When the change was committed, in milliseconds since the epoch. */
+  createdAtMs: number
+  /** The key attributes of the item. */
+  keys: Item
+  newImage?: TItem
+  oldImage?: TItem
+  /** Size of keys and images as stored, in bytes. */
+  sizeBytes: number
+  streamViewType: StreamViewType
+}
+
+/** A change record before the store gives it a sequence number. */
+export interface NewChangeRecord {
+  eventId: string
+  eventName: EventName
+  stream: string
+  shard: number
+  createdAtMs: number
+  keys: Item
+  newImage?: Item
+  oldImage?: Item
+  streamViewType: StreamViewType
+}
