@@ -11,7 +11,7 @@ import {
   resolveConsumer,
   type ResolvedConsumer,
 } from './consumers/index.ts'
-import { NotFoundError } from './errors.ts'
+import { NotFoundError, StoppedError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
 import { Queue, type QueueDefinition } from './queues/index.ts'
@@ -21,8 +21,6 @@ import { trimExpiredRecords } from './streams/retention.ts'
 import { resolveTable, Table, type ResolvedTable } from './tables/index.ts'
 
 export interface OpenOptions {
-  /** Folder that relative store paths start from. Default: the current folder. */
-  baseDir?: string
   /** Logger for everything Eddy logs. Default: pino on standard error at the config's level. */
   logger?: Logger
   /** Overrides the config's store path. */
@@ -54,7 +52,7 @@ export class Eddy {
   }
 
   /** A declared table. Throws `NotFoundError` for an unknown name. */
-  table<TItem extends object = Record<string, unknown>>(name: string): Table<TItem & Record<string, unknown>> {
+  table<TItem extends object = Record<string, unknown>>(name: string): Table<TItem> {
     const table = this.#tables.get(name)
     if (!table) throw new NotFoundError(`Table "${name}" is not declared: known tables are ${list(this.#tables)}`)
     return new Table(this.store, table)
@@ -90,6 +88,24 @@ export class Eddy {
       }
     })
     for (const consumer of this.#consumers.values()) await this.#registerConsumer(consumer)
+  }
+
+  /**
+   * Resolves once every consumer shard has finished every record now in its stream, or rejects
+   * after `timeoutMs` (default 30 s) naming the shards still behind. A consumer stuck in `retry`
+   * never catches up, so this is for tests, demos and scripts rather than for production.
+   */
+  async waitUntilCaughtUp(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const behind = (await this.status()).consumers.filter((c) => c.behind > 0)
+      if (behind.length === 0) return
+      if (Date.now() > deadline) {
+        const names = behind.map((c) => `${c.consumer}/${c.shard} (${c.behind} behind)`).join(', ')
+        throw new StoppedError(`Consumers did not catch up within ${timeoutMs} ms: ${names}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
   }
 
   /** Runs the consumers and the retention trimmer until `stop`. */
@@ -156,7 +172,7 @@ function list(map: Map<string, unknown>): string {
 export async function open(config: EddyConfig, options: OpenOptions = {}): Promise<Eddy> {
   const valid = validateConfig(config)
   const log = options.logger ?? createLogger({ level: valid.log?.level })
-  const path = resolve(options.baseDir ?? process.cwd(), options.storePath ?? valid.store?.path ?? defaultStorePath)
+  const path = resolve(options.storePath ?? valid.store?.path ?? defaultStorePath)
 
   const store = await openStore({
     path,

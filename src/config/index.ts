@@ -4,7 +4,7 @@
  * error names the path in the config, the bad value and what is allowed.
  */
 import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/definition.ts'
@@ -16,7 +16,7 @@ import { namePattern, tableDefinitionSchema, type TableDefinition } from '../tab
 /** Everything Eddy runs, as one object. */
 export interface EddyConfig {
   store?: {
-    /** Database file; relative paths start at the config file's folder. Default `.eddy/eddy.db`. */
+    /** Database file; a relative path starts at the current folder. Default `.eddy/eddy.db`. */
     path?: string
     /** `full` (default): acknowledged writes survive power loss. `normal`: faster. */
     durability?: 'full' | 'normal'
@@ -131,7 +131,7 @@ export function findConfigFile(path: string | undefined, cwd = process.cwd()): s
 }
 
 /** Loads and validates a config file. TypeScript files load through tsx. */
-export async function loadConfig(file: string): Promise<{ config: EddyConfig; baseDir: string }> {
+export async function loadConfig(file: string): Promise<EddyConfig> {
   let loaded: { default?: unknown }
   try {
     loaded = (await import(pathToFileURL(file).href)) as { default?: unknown }
@@ -141,5 +141,5 @@ export async function loadConfig(file: string): Promise<{ config: EddyConfig; ba
   if (loaded.default === undefined) {
     throw new ConfigError(`Config file ${file} has no default export: export default defineConfig({...})`)
   }
-  return { config: validateConfig(loaded.default), baseDir: dirname(file) }
+  return validateConfig(loaded.default)
 }

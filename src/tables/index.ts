@@ -21,7 +21,9 @@ export interface ItemUpdate {
 }
 
 /** One element of a batch write. */
-export type BatchWriteRequest<TItem extends object = Item> = { put: TItem } | { delete: Partial<TItem> }
+export type BatchWriteRequest<TItem extends object = Item> =
+  | { put: TItem }
+  | { delete: Partial<TItem> }
 
 /** What a write did: the change record's event name, or null when the item did not change. */
 export interface WriteResult {

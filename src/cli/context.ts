@@ -1,0 +1,43 @@
+/** What every command shares: finding and opening the config, and printing results. */
+import Table from 'cli-table3'
+import { findConfigFile, loadConfig } from '../config/index.ts'
+import { createLogger, type LogLevel } from '../observe/logger.ts'
+import { open, type Eddy } from '../open.ts'
+
+/** Options every command accepts. */
+export interface CommonOptions {
+  config?: string
+  store?: string
+  json?: boolean
+  logLevel?: LogLevel
+}
+
+/** Loads the config and opens its store; `defaultLevel` applies when neither flag nor config sets one. */
+export async function openFromCli(options: CommonOptions, defaultLevel: LogLevel = 'warn'): Promise<Eddy> {
+  const file = findConfigFile(options.config)
+  const config = await loadConfig(file)
+  const logger = createLogger({ level: options.logLevel ?? config.log?.level ?? defaultLevel })
+  return open(config, { logger, storePath: options.store })
+}
+
+/** Prints rows as a table with the given columns. */
+export function printTable(columns: string[], rows: (string | number | null)[][]): void {
+  const table = new Table({ head: columns, style: { head: [], border: [] } })
+  for (const row of rows) table.push(row.map((cell) => (cell === null ? '-' : String(cell))))
+  process.stdout.write(`${table.toString()}\n`)
+}
+
+/** Prints a value as one line of JSON. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`)
+}
+
+/** Formats milliseconds for people: 850ms, 12.3s, 4m05s, 2h10m. */
+export function formatDuration(ms: number | null): string | null {
+  if (ms === null) return null
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
+  const minutes = Math.floor(ms / 60_000)
+  if (minutes < 60) return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
+}
