@@ -4,6 +4,7 @@
  * handler succeeded; a failure leaves it (hidden for the visibility timeout, its receive count
  * grown); a message that is not a valid dead letter is reported and left, never deleted.
  */
+import { ValidationError, describe } from '../errors.ts'
 import { invokeRecordHandler, type ResolvedConsumer } from '../consumers/index.ts'
 import { logFields, type Logger } from '../observe/logger.ts'
 import type { Store, StoredMessage } from '../store/index.ts'
@@ -14,7 +15,10 @@ export interface ReprocessOptions {
   limit?: number
   /** Run every message through this consumer instead of the one named in the message. */
   consumer?: string
-  /** How long a message that failed again stays hidden, in seconds. Default 30. */
+  /**
+   * How long a message that failed again stays hidden, in seconds: 1 to 43,200, default 30.
+   * A run skips messages it has already tried, so a short timeout costs receives, not reruns.
+   */
   visibilityTimeoutSeconds?: number
   /** Called after each message, for progress output. */
   onMessage?: (result: ReprocessedMessage) => void
@@ -49,16 +53,20 @@ export async function reprocess(
   log: Logger,
   options: ReprocessOptions = {},
 ): Promise<ReprocessSummary> {
-  const hideMs = (options.visibilityTimeoutSeconds ?? 30) * 1000
+  const hideMs = reprocessVisibilityMs(queue, options.visibilityTimeoutSeconds ?? 30)
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   const messages: ReprocessedMessage[] = []
+  const tried = new Set<string>()
 
   while (messages.length < limit) {
     const max = Math.min(10, limit - messages.length)
     const received = await store.write((tx) => tx.receiveMessages(queue, max, hideMs))
-    if (received.length === 0) break
+    const fresh = received.filter((message) => !tried.has(message.messageId))
+    // Only messages this run already tried came back (their timeout ran out): the run is done.
+    if (fresh.length === 0) break
 
-    for (const message of received) {
+    for (const message of fresh) {
+      tried.add(message.messageId)
       const result = await reprocessOne(store, queue, message, consumers, log, options.consumer)
       messages.push(result)
       options.onMessage?.(result)
@@ -76,6 +84,16 @@ export async function reprocess(
     left: depth.visible + depth.inFlight,
     messages,
   }
+}
+
+function reprocessVisibilityMs(queue: string, seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 43_200) {
+    throw new ValidationError(
+      `Reprocess of queue "${queue}": visibility timeout ${describe(seconds)} is out of range; ` +
+        'expected whole seconds from 1 to 43,200',
+    )
+  }
+  return seconds * 1000
 }
 
 async function reprocessOne(
