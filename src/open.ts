@@ -54,14 +54,20 @@ export class Eddy {
   /** A declared table. Throws `NotFoundError` for an unknown name. */
   table<TItem extends object = Record<string, unknown>>(name: string): Table<TItem> {
     const table = this.#tables.get(name)
-    if (!table) throw new NotFoundError(`Table "${name}" is not declared: known tables are ${list(this.#tables)}`)
+    if (!table)
+      throw new NotFoundError(
+        `Table "${name}" is not declared: known tables are ${list(this.#tables)}`,
+      )
     return new Table(this.store, table)
   }
 
   /** A declared queue (dead-letter queues of consumers are declared by naming them). */
   queue(name: string): Queue {
     const queue = this.#queues.get(name)
-    if (!queue) throw new NotFoundError(`Queue "${name}" is not declared: known queues are ${list(this.#queues)}`)
+    if (!queue)
+      throw new NotFoundError(
+        `Queue "${name}" is not declared: known queues are ${list(this.#queues)}`,
+      )
     return new Queue(this.store, queue)
   }
 
@@ -134,7 +140,9 @@ export class Eddy {
   async reprocess(queue: string, options?: ReprocessOptions): Promise<ReprocessSummary> {
     this.queue(queue)
     if (options?.consumer && !this.#consumers.has(options.consumer)) {
-      throw new NotFoundError(`Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`)
+      throw new NotFoundError(
+        `Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`,
+      )
     }
     return reprocess(this.store, queue, this.#consumers, this.log, options)
   }
@@ -159,7 +167,10 @@ export class Eddy {
     try {
       await trimExpiredRecords(this.store, this.log)
     } catch (error) {
-      this.log.warn({ err: error }, 'trimming expired records failed; it is tried again in a minute')
+      this.log.warn(
+        { err: error },
+        'trimming expired records failed; it is tried again in a minute',
+      )
     }
   }
 }

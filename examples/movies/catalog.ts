@@ -58,7 +58,9 @@ export class Catalog {
   }
 
   ratingsCount(): number {
-    return this.#db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM movie_ratings').get()?.n ?? 0
+    return (
+      this.#db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM movie_ratings').get()?.n ?? 0
+    )
   }
 
   close(): void {

@@ -31,9 +31,19 @@ export function moviesApp(options: { dir?: string; ratingsVersion?: 1 | 2 } = {}
     ],
     queues: [{ name: 'search-dlq' }, { name: 'ratings-dlq' }],
     consumers: [
-      { name: 'search-index', stream: 'movies', handleRecord: indexMovie(catalog), onFailure: { deadLetter: 'search-dlq' } },
+      {
+        name: 'search-index',
+        stream: 'movies',
+        handleRecord: indexMovie(catalog),
+        onFailure: { deadLetter: 'search-dlq' },
+      },
       { name: 'new-releases', stream: 'movies', handleRecord: announceRelease, onFailure: 'log' },
-      { name: 'ratings', stream: 'movies', handleRecord: rate(catalog), onFailure: { deadLetter: 'ratings-dlq' } },
+      {
+        name: 'ratings',
+        stream: 'movies',
+        handleRecord: rate(catalog),
+        onFailure: { deadLetter: 'ratings-dlq' },
+      },
     ],
   })
   return { config, catalog }

@@ -27,7 +27,10 @@ export const announceRelease: MovieHandler = (record, context) => {
   if (Number.isNaN(released.getTime())) {
     throw new Error(`"${movie.title}" (${movie.year}) has no release date to announce`)
   }
-  context.log.info({ title: movie.title, released: released.toISOString().slice(0, 10) }, 'new release')
+  context.log.info(
+    { title: movie.title, released: released.toISOString().slice(0, 10) },
+    'new release',
+  )
 }
 
 /** Version 1: assumes every movie has `info.rating` and `info.plot`. It does not. */

@@ -60,13 +60,17 @@ async function consumerTotals(eddy: Eddy) {
 
 async function main(): Promise<void> {
   const movies = readMovies(args.data)
-  rmSync(args.dir, { recursive: true, force: true })
+  removeDemoFiles(args.dir)
   const logFile = join(args.dir, 'demo.log')
   const startedMs = Date.now()
 
   // 1-2. Produce, with ratings v1 deployed, and let the consumers catch up.
   const v1 = moviesApp({ dir: args.dir, ratingsVersion: 1 })
-  const logger = createLogger({ level: 'info', destination: createLogStream(logFile), pretty: false })
+  const logger = createLogger({
+    level: 'info',
+    destination: createLogStream(logFile),
+    pretty: false,
+  })
   const live = await open(v1.config, { logger })
   await live.start()
   await loadMovies(live, movies)
@@ -103,6 +107,13 @@ async function main(): Promise<void> {
   print(report)
 }
 
+/** Starts from a fresh store: removes the files an earlier run left, and nothing else. */
+function removeDemoFiles(dir: string): void {
+  for (const name of ['eddy.db', 'catalog.db', 'demo.log']) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, name + suffix), { force: true })
+  }
+}
+
 /** The demo's log goes to a file, so the terminal shows only the summary. */
 function createLogStream(file: string) {
   mkdirSync(dirname(file), { recursive: true })
@@ -123,11 +134,14 @@ function print(report: Report): void {
     `Movies demo (store ${report.store})`,
     `  items written          ${report.itemsWritten}`,
     ...Object.entries(report.consumers).map(
-      ([name, c]) => `  ${name.padEnd(22)} ${c.delivered} delivered, ${c.failed} failed, ${c.deadLettered} dead-lettered`,
+      ([name, c]) =>
+        `  ${name.padEnd(22)} ${c.delivered} delivered, ${c.failed} failed, ${c.deadLettered} dead-lettered`,
     ),
     `  ratings v2 reprocessed ${report.reprocessed} (failed again ${report.failedAgain}), left in ratings-dlq ${report.dlqRemaining}`,
     `  ratings saved          ${report.ratingsSaved}`,
-    ...Object.entries(report.search).map(([q, titles]) => `  search "${q}": ${titles.join(' | ') || '(no hits)'}`),
+    ...Object.entries(report.search).map(
+      ([q, titles]) => `  search "${q}": ${titles.join(' | ') || '(no hits)'}`,
+    ),
     `  elapsed                ${report.elapsedMs} ms, ${report.recordsPerSecond} records/s through 3 consumers`,
     `  log                    ${report.log}`,
   ]

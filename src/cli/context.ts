@@ -13,7 +13,10 @@ export interface CommonOptions {
 }
 
 /** Loads the config and opens its store; `defaultLevel` applies when neither flag nor config sets one. */
-export async function openFromCli(options: CommonOptions, defaultLevel: LogLevel = 'warn'): Promise<Eddy> {
+export async function openFromCli(
+  options: CommonOptions,
+  defaultLevel: LogLevel = 'warn',
+): Promise<Eddy> {
   const file = findConfigFile(options.config)
   const config = await loadConfig(file)
   const logger = createLogger({ level: options.logLevel ?? config.log?.level ?? defaultLevel })
@@ -38,6 +41,7 @@ export function formatDuration(ms: number | null): string | null {
   if (ms < 1000) return `${Math.round(ms)}ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
   const minutes = Math.floor(ms / 60_000)
-  if (minutes < 60) return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`
+  if (minutes < 60)
+    return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
 }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { tsImport } from 'tsx/esm/api'
 import { z } from 'zod'
 import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/definition.ts'
 import { ConfigError, describe } from '../errors.ts'
@@ -59,7 +60,9 @@ const configSchema = z
         }),
       )
       .optional(),
-    log: z.object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() }).optional(),
+    log: z
+      .object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() })
+      .optional(),
   })
   .strict()
 
@@ -70,21 +73,28 @@ function valueAt(config: unknown, path: PropertyKey[]): unknown {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`)).join('').replace(/^\./, '')
+  return path
+    .map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`))
+    .join('')
+    .replace(/^\./, '')
 }
 
 function checkUnique(config: EddyConfig, key: 'tables' | 'consumers' | 'queues'): void {
   const seen = new Set<string>()
   config[key]?.forEach((entry, index) => {
     if (seen.has(entry.name)) {
-      throw new ConfigError(`Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique`)
+      throw new ConfigError(
+        `Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique`,
+      )
     }
     seen.add(entry.name)
   })
 }
 
 function checkReferences(config: EddyConfig): void {
-  const streams = new Set((config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name))
+  const streams = new Set(
+    (config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name),
+  )
   config.consumers?.forEach((consumer, index) => {
     if (!streams.has(consumer.stream)) {
       const known = [...streams].map((s) => `"${s}"`).join(', ') || 'none'
@@ -118,7 +128,8 @@ export function validateConfig(config: unknown): EddyConfig {
 export function findConfigFile(path: string | undefined, cwd = process.cwd()): string {
   if (path) {
     const full = resolve(cwd, path)
-    if (!existsSync(full)) throw new ConfigError(`Config file ${full} does not exist: check --config`)
+    if (!existsSync(full))
+      throw new ConfigError(`Config file ${full} does not exist: check --config`)
     return full
   }
   const found = configFileNames.map((name) => resolve(cwd, name)).find((file) => existsSync(file))
@@ -134,12 +145,19 @@ export function findConfigFile(path: string | undefined, cwd = process.cwd()): s
 export async function loadConfig(file: string): Promise<EddyConfig> {
   let loaded: { default?: unknown }
   try {
-    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown }
+    // tsImport loads TypeScript as ESM even where no package.json says "type": "module".
+    loaded = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown }
   } catch (cause) {
     throw new ConfigError(`Config file ${file} failed to load: ${String(cause)}`, { cause })
   }
+  // A config compiled as CommonJS arrives wrapped once more: { default: { default: config } }.
+  const inner = loaded.default as { default?: unknown } | undefined
+  if (inner && typeof inner === 'object' && 'default' in inner) loaded = inner
+
   if (loaded.default === undefined) {
-    throw new ConfigError(`Config file ${file} has no default export: export default defineConfig({...})`)
+    throw new ConfigError(
+      `Config file ${file} has no default export: export default defineConfig({...})`,
+    )
   }
   return validateConfig(loaded.default)
 }

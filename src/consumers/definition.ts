@@ -67,7 +67,9 @@ export const consumerDefinitionSchema = z.object({
     .union([
       z.literal('log'),
       z.literal('retry'),
-      z.object({ deadLetter: z.string().regex(namePattern, 'name the dead-letter queue') }).strict(),
+      z
+        .object({ deadLetter: z.string().regex(namePattern, 'name the dead-letter queue') })
+        .strict(),
     ])
     .optional(),
   retryBackoff: z

@@ -23,8 +23,12 @@ export type { ShardState } from './shard-worker.ts'
 
 /** Runs consumers until stopped. */
 export class ConsumerRunner {
-  #workers: { consumer: ResolvedConsumer; shard: number; worker: ShardWorker; done: Promise<void> }[] =
-    []
+  #workers: {
+    consumer: ResolvedConsumer
+    shard: number
+    worker: ShardWorker
+    done: Promise<void>
+  }[] = []
   #unsubscribe: (() => void) | null = null
 
   constructor(
@@ -39,7 +43,10 @@ export class ConsumerRunner {
       for (const row of shards.filter((s) => s.consumer === consumer.name)) {
         const worker = new ShardWorker(this.store, consumer, row.shard, row.checkpoint, this.log)
         const done = worker.run().catch((error: unknown) => {
-          this.log.error({ err: error, consumer: consumer.name, shard: row.shard }, 'shard worker crashed')
+          this.log.error(
+            { err: error, consumer: consumer.name, shard: row.shard },
+            'shard worker crashed',
+          )
         })
         this.#workers.push({ consumer, shard: row.shard, worker, done })
       }

@@ -135,9 +135,19 @@ export class ShardWorker {
     if (this.consumer.onFailure === 'log') {
       log.warn({ err: error }, 'record failed; logged and skipped')
     } else {
-      const letter = toDeadLetter(record, this.consumer.name, error, this.#attempt, this.#firstFailureMs, nowMs)
+      const letter = toDeadLetter(
+        record,
+        this.consumer.name,
+        error,
+        this.#attempt,
+        this.#firstFailureMs,
+        nowMs,
+      )
       outcome.deadLetters.push(JSON.stringify(letter))
-      log.warn({ err: error, queue: deadLetterQueueOf(this.consumer) }, 'record failed; dead-lettered')
+      log.warn(
+        { err: error, queue: deadLetterQueueOf(this.consumer) },
+        'record failed; dead-lettered',
+      )
     }
     this.#attempt = 1
     return true
@@ -156,7 +166,9 @@ export class ShardWorker {
         failed: outcome.failed,
         deadLettered: outcome.deadLetters.length,
         iteratorAgeMs,
-        lastError: outcome.lastError ? `${outcome.lastError.name}: ${outcome.lastError.message}` : null,
+        lastError: outcome.lastError
+          ? `${outcome.lastError.name}: ${outcome.lastError.message}`
+          : null,
       })
     })
     this.checkpoint = outcome.checkpoint

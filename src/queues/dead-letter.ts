@@ -82,7 +82,9 @@ export function parseDeadLetter(body: string): { deadLetter: DeadLetter } | { pr
   const parsed = deadLetterSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return { problem: `not an Eddy dead letter: ${issue?.path.join('.') || 'body'}: ${issue?.message}` }
+    return {
+      problem: `not an Eddy dead letter: ${issue?.path.join('.') || 'body'}: ${issue?.message}`,
+    }
   }
   return { deadLetter: parsed.data as DeadLetter }
 }

@@ -61,7 +61,9 @@ export class Queue {
   /** Sends one message; returns its message id. */
   async send(body: string): Promise<string> {
     if (typeof body !== 'string') {
-      throw new ValidationError(`Message for queue "${this.name}" must be a string, got ${describe(body)}`)
+      throw new ValidationError(
+        `Message for queue "${this.name}" must be a string, got ${describe(body)}`,
+      )
     }
     const sizeBytes = Buffer.byteLength(body)
     if (sizeBytes > maxBodyBytes) {
@@ -73,10 +75,14 @@ export class Queue {
   }
 
   /** Receives up to `max` (1 to 10) visible messages and hides them for the visibility timeout. */
-  async receive(options: { max?: number; visibilityTimeoutSeconds?: number } = {}): Promise<StoredMessage[]> {
+  async receive(
+    options: { max?: number; visibilityTimeoutSeconds?: number } = {},
+  ): Promise<StoredMessage[]> {
     const max = options.max ?? 1
     if (!Number.isInteger(max) || max < 1 || max > 10) {
-      throw new ValidationError(`Receive from queue "${this.name}": max is ${describe(max)}, expected 1 to 10`)
+      throw new ValidationError(
+        `Receive from queue "${this.name}": max is ${describe(max)}, expected 1 to 10`,
+      )
     }
     const hideMs =
       options.visibilityTimeoutSeconds === undefined

@@ -114,7 +114,11 @@ async function reprocessOne(
   const { record, origin, attempts } = parsed.deadLetter
   const name = consumerOverride ?? origin.consumer
   const consumer = consumers.get(name)
-  const base = { messageId: message.messageId, consumer: name, sequenceNumber: record.sequenceNumber }
+  const base = {
+    messageId: message.messageId,
+    consumer: name,
+    sequenceNumber: record.sequenceNumber,
+  }
   if (!consumer) {
     messageLog.warn({ consumer: name }, 'no such consumer in the config; message left in the queue')
     return { ...base, result: 'no-consumer', error: `no consumer named "${name}"` }

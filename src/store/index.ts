@@ -136,7 +136,12 @@ export interface Store {
   getStream(name: string): Promise<StreamRow | undefined>
   listStreams(): Promise<StreamRow[]>
   /** Records of a shard after a sequence number, oldest first. */
-  readRecords(stream: string, shard: number, afterSequence: number, limit: number): Promise<ChangeRecord[]>
+  readRecords(
+    stream: string,
+    shard: number,
+    afterSequence: number,
+    limit: number,
+  ): Promise<ChangeRecord[]>
   /** The last sequence number of each shard, 0 for an empty shard. */
   lastSequences(stream: string, shardCount: number): Promise<number[]>
   shardStats(stream: string, shardCount: number): Promise<ShardStats[]>

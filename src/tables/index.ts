@@ -10,7 +10,12 @@ import type { ResolvedTable } from './definition.ts'
 import { addressOf, extractKeys, validateItem } from './validate.ts'
 
 export { defineTable, resolveTable } from './definition.ts'
-export type { KeyAttribute, ResolvedTable, TableDefinition, TableStreamOptions } from './definition.ts'
+export type {
+  KeyAttribute,
+  ResolvedTable,
+  TableDefinition,
+  TableStreamOptions,
+} from './definition.ts'
 
 /** Changes to top-level attributes of an item. */
 export interface ItemUpdate {
@@ -22,8 +27,7 @@ export interface ItemUpdate {
 
 /** One element of a batch write. */
 export type BatchWriteRequest<TItem extends object = Item> =
-  | { put: TItem }
-  | { delete: Partial<TItem> }
+  { put: TItem } | { delete: Partial<TItem> }
 
 /** What a write did: the change record's event name, or null when the item did not change. */
 export interface WriteResult {
@@ -91,7 +95,9 @@ export class Table<TItem extends object = Item> {
       const results: WriteResult[] = []
       for (const { keys, newItem } of changes) {
         const oldItem = await tx.getItem(addressOf(this.definition, keys))
-        results.push({ eventName: await applyChange(tx, this.definition, { keys, oldItem, newItem }) })
+        results.push({
+          eventName: await applyChange(tx, this.definition, { keys, oldItem, newItem }),
+        })
       }
       return results
     })
@@ -113,12 +119,17 @@ export class Table<TItem extends object = Item> {
         if (request && 'delete' in request) {
           return { keys: extractKeys(this.definition, request.delete), newItem: undefined }
         }
-        throw new ValidationError(`expected { put: item } or { delete: key }, got ${describe(request)}`)
+        throw new ValidationError(
+          `expected { put: item } or { delete: key }, got ${describe(request)}`,
+        )
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        throw new ValidationError(`Batch write to table "${this.name}" request ${index}: ${reason}`, {
-          cause: error,
-        })
+        throw new ValidationError(
+          `Batch write to table "${this.name}" request ${index}: ${reason}`,
+          {
+            cause: error,
+          },
+        )
       }
     })
   }

@@ -30,7 +30,9 @@ function findUnstorable(value: unknown, path: string, seen: Set<object>): string
   }
 
   seen.add(value)
-  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [`[${i}]`, v] as const)
+    : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
   for (const [step, child] of entries) {
     const problem = findUnstorable(child, `${path}${step}`, seen)
     if (problem) return problem

@@ -10,7 +10,15 @@ type Handler = ConsumerDefinition['handleRecord']
 function config(onFailure: FailureMode, handleRecord: Handler, shards = 1): EddyConfig {
   return {
     tables: [{ name: 'users', partitionKey: { name: 'id', type: 'string' }, stream: { shards } }],
-    consumers: [{ name: 'indexer', stream: 'users', onFailure, handleRecord, retryBackoff: { initialMs: 5, maxMs: 20 } }],
+    consumers: [
+      {
+        name: 'indexer',
+        stream: 'users',
+        onFailure,
+        handleRecord,
+        retryBackoff: { initialMs: 5, maxMs: 20 },
+      },
+    ],
   }
 }
 
@@ -66,7 +74,12 @@ test('failure modes - dead-letter sends the record with its error and origin, an
   assert.equal(error.name, 'TypeError')
   assert.equal(error.message, 'cannot read fullname of poison')
   assert.match(error.stack ?? '', /TypeError/)
-  assert.deepEqual(origin, { stream: 'users', shard: 'shard-0000', sequenceNumber: record.sequenceNumber, consumer: 'indexer' })
+  assert.deepEqual(origin, {
+    stream: 'users',
+    shard: 'shard-0000',
+    sequenceNumber: record.sequenceNumber,
+    consumer: 'indexer',
+  })
   assert.equal(attempts, 1)
   assert.equal((await eddy.status()).consumers[0]?.deadLettered, 1)
   await eddy.close()
@@ -86,7 +99,11 @@ test('failure modes - stop and retry blocks the shard at the poisoned record unt
 
   state.broken = false
   await eddy.waitUntilCaughtUp()
-  assert.deepEqual(state.handled, ['u1', 'u2', 'poison', 'u4', 'u5'], 'finished records do not run again')
+  assert.deepEqual(
+    state.handled,
+    ['u1', 'u2', 'poison', 'u4', 'u5'],
+    'finished records do not run again',
+  )
   await eddy.close()
 })
 
@@ -111,10 +128,17 @@ test('consumers - several consumers on one stream keep their own checkpoints', a
   const fast: string[] = []
   const slow: string[] = []
   const eddy = await openTemp({
-    tables: [{ name: 'users', partitionKey: { name: 'id', type: 'string' }, stream: { shards: 1 } }],
+    tables: [
+      { name: 'users', partitionKey: { name: 'id', type: 'string' }, stream: { shards: 1 } },
+    ],
     consumers: [
       { name: 'fast', stream: 'users', handleRecord: (r) => void fast.push(String(r.keys.id)) },
-      { name: 'slow', stream: 'users', batchSize: 1, handleRecord: (r) => void slow.push(String(r.keys.id)) },
+      {
+        name: 'slow',
+        stream: 'users',
+        batchSize: 1,
+        handleRecord: (r) => void slow.push(String(r.keys.id)),
+      },
     ],
   })
   await eddy.start()
@@ -130,14 +154,26 @@ test('consumers - several consumers on one stream keep their own checkpoints', a
 
 test('consumers - a new consumer at latest skips records written before it started', async () => {
   const seen: string[] = []
-  const base: EddyConfig = { tables: [{ name: 'users', partitionKey: { name: 'id', type: 'string' } }] }
+  const base: EddyConfig = {
+    tables: [{ name: 'users', partitionKey: { name: 'id', type: 'string' } }],
+  }
   const dir = (await import('../helpers.ts')).tempDir()
   const before = await openTemp(base, dir)
   await before.table('users').put({ id: 'old' })
   await before.close()
 
   const eddy = await openTemp(
-    { ...base, consumers: [{ name: 'late', stream: 'users', startingPosition: 'latest', handleRecord: (r) => void seen.push(String(r.keys.id)) }] },
+    {
+      ...base,
+      consumers: [
+        {
+          name: 'late',
+          stream: 'users',
+          startingPosition: 'latest',
+          handleRecord: (r) => void seen.push(String(r.keys.id)),
+        },
+      ],
+    },
     dir,
   )
   await eddy.start()

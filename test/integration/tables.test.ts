@@ -19,7 +19,8 @@ function moviesConfig(viewType: StreamViewType = 'NEW_AND_OLD_IMAGES'): EddyConf
 
 async function allRecords(eddy: Awaited<ReturnType<typeof openTemp>>): Promise<ChangeRecord[]> {
   const records: ChangeRecord[] = []
-  for (const shard of [0, 1]) records.push(...(await eddy.store.readRecords('movies', shard, 0, 1000)))
+  for (const shard of [0, 1])
+    records.push(...(await eddy.store.readRecords('movies', shard, 0, 1000)))
   return records.sort((a, b) => a.sequenceNumber.localeCompare(b.sequenceNumber))
 }
 
@@ -35,7 +36,10 @@ test('tables - put, get, update and delete append INSERT, MODIFY and REMOVE with
   assert.equal(await movies.get(key), undefined)
 
   const records = await allRecords(eddy)
-  assert.deepEqual(records.map((r) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE'])
+  assert.deepEqual(
+    records.map((r) => r.eventName),
+    ['INSERT', 'MODIFY', 'REMOVE'],
+  )
   const [insert, modify, remove] = records as [ChangeRecord, ChangeRecord, ChangeRecord]
   assert.deepEqual(insert.keys, key)
   assert.equal(insert.oldImage, undefined)
@@ -64,7 +68,9 @@ test('tables - a write that changes nothing appends no change record', async () 
 
 test('tables - an update of a missing item creates it with one INSERT', async () => {
   const eddy = await openTemp(moviesConfig())
-  const result = await eddy.table('movies').update({ year: 2001, title: 'Amelie' }, { set: { rating: 8 } })
+  const result = await eddy
+    .table('movies')
+    .update({ year: 2001, title: 'Amelie' }, { set: { rating: 8 } })
 
   assert.equal(result.eventName, 'INSERT')
   const [record] = await allRecords(eddy)
@@ -101,7 +107,9 @@ test('tables - a batch write commits all its items, and a bad element writes not
   await assert.rejects(
     movies.batchWrite([{ put: { year: 3, title: 'c' } }, { put: { year: 'x', title: 'd' } }]),
     (error: unknown) =>
-      error instanceof ValidationError && /request 1/.test(error.message) && /"year"/.test(error.message),
+      error instanceof ValidationError &&
+      /request 1/.test(error.message) &&
+      /"year"/.test(error.message),
   )
 
   assert.equal(await movies.get({ year: 3, title: 'c' }), undefined)
@@ -113,21 +121,42 @@ test('tables - bad input names the problem and writes nothing', async () => {
   const eddy = await openTemp(moviesConfig())
   const movies = eddy.table('movies')
   const cases: [() => Promise<unknown>, RegExp][] = [
-    [() => movies.put({ title: 'no year' }), /Key attribute "year" of table "movies" is missing: expected a number/],
-    [() => movies.put({ year: '1999', title: 'x' }), /"year" of table "movies" is "1999": expected a finite number/],
-    [() => movies.put({ year: 1999, title: '' }), /"title" of table "movies" is "": expected a non-empty string/],
-    [() => movies.put([1, 2] as never), /Item for table "movies" must be a plain object, got \[1,2\]/],
+    [
+      () => movies.put({ title: 'no year' }),
+      /Key attribute "year" of table "movies" is missing: expected a number/,
+    ],
+    [
+      () => movies.put({ year: '1999', title: 'x' }),
+      /"year" of table "movies" is "1999": expected a finite number/,
+    ],
+    [
+      () => movies.put({ year: 1999, title: '' }),
+      /"title" of table "movies" is "": expected a non-empty string/,
+    ],
+    [
+      () => movies.put([1, 2] as never),
+      /Item for table "movies" must be a plain object, got \[1,2\]/,
+    ],
     [() => movies.put('text' as never), /must be a plain object, got "text"/],
     [() => movies.put({ year: 1, title: 'f', fn: () => 1 }), /item\.fn is a function/],
     [() => movies.put({ year: 1, title: 'n', n: Number.NaN }), /item\.n is NaN/],
-    [() => movies.update({ year: 1, title: 'k' }, { set: { year: 2 } }), /cannot change key attribute "year"/],
+    [
+      () => movies.update({ year: 1, title: 'k' }, { set: { year: 2 } }),
+      /cannot change key attribute "year"/,
+    ],
     [() => movies.get({ year: 1 }), /Key attribute "title" of table "movies" is missing/],
   ]
 
   for (const [call, message] of cases) {
-    await assert.rejects(call(), (error: unknown) => error instanceof ValidationError && message.test(error.message))
+    await assert.rejects(
+      call(),
+      (error: unknown) => error instanceof ValidationError && message.test(error.message),
+    )
   }
-  assert.throws(() => eddy.table('films'), (error: unknown) => error instanceof NotFoundError && /"films"/.test(String(error)))
+  assert.throws(
+    () => eddy.table('films'),
+    (error: unknown) => error instanceof NotFoundError && /"films"/.test(String(error)),
+  )
   assert.equal((await allRecords(eddy)).length, 0)
   await eddy.close()
 })

@@ -16,7 +16,10 @@ export async function devCommand(options: CommonOptions): Promise<void> {
     const stop = (signal: NodeJS.Signals) => {
       eddy.log.info({ signal }, 'stopping: finishing the records in the handlers')
       const watchdog = setTimeout(() => {
-        eddy.log.error({ waitedMs: shutdownTimeoutMs }, 'handlers did not finish; exiting without saving their records as done')
+        eddy.log.error(
+          { waitedMs: shutdownTimeoutMs },
+          'handlers did not finish; exiting without saving their records as done',
+        )
         process.exit(1)
       }, shutdownTimeoutMs)
       watchdog.unref()

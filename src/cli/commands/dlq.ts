@@ -14,7 +14,10 @@ function describeMessage(message: ReprocessedMessage): string {
   return `${message.result.padEnd(11)} message ${message.messageId}${where}${who}${why}`
 }
 
-export async function reprocessCommand(queue: string, options: ReprocessCommandOptions): Promise<void> {
+export async function reprocessCommand(
+  queue: string,
+  options: ReprocessCommandOptions,
+): Promise<void> {
   const eddy = await openFromCli(options)
   try {
     const summary = await eddy.reprocess(queue, {

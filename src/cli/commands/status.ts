@@ -1,5 +1,11 @@
 /** `eddy status`: checkpoints, lag and errors per consumer and shard, and queue depths. */
-import { formatDuration, openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+import {
+  formatDuration,
+  openFromCli,
+  printJson,
+  printTable,
+  type CommonOptions,
+} from '../context.ts'
 
 export async function statusCommand(options: CommonOptions): Promise<void> {
   const eddy = await openFromCli(options)
@@ -9,10 +15,25 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
 
     printTable(
       ['stream', 'shards', 'records', 'oldest record'],
-      status.streams.map((s) => [s.stream, s.shards, s.records, formatDuration(s.oldestRecordAgeMs)]),
+      status.streams.map((s) => [
+        s.stream,
+        s.shards,
+        s.records,
+        formatDuration(s.oldestRecordAgeMs),
+      ]),
     )
     printTable(
-      ['consumer', 'shard', 'checkpoint', 'behind', 'iterator age', 'delivered', 'errors', 'dead-lettered', 'last error'],
+      [
+        'consumer',
+        'shard',
+        'checkpoint',
+        'behind',
+        'iterator age',
+        'delivered',
+        'errors',
+        'dead-lettered',
+        'last error',
+      ],
       status.consumers.map((c) => [
         c.consumer,
         c.shard,

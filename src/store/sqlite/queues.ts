@@ -45,7 +45,12 @@ export function prepareQueueWrites(db: Database.Database) {
     },
 
     /** Takes visible messages, oldest first, and hides them for the visibility timeout. */
-    receive(queue: string, max: number, visibilityTimeoutMs: number, nowMs: number): StoredMessage[] {
+    receive(
+      queue: string,
+      max: number,
+      visibilityTimeoutMs: number,
+      nowMs: number,
+    ): StoredMessage[] {
       return visible.all(queue, nowMs, max).map((row) => {
         const receiptHandle = randomUUID()
         hide.run(nowMs + visibilityTimeoutMs, receiptHandle, nowMs, row.sequence)

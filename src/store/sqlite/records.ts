@@ -74,7 +74,9 @@ export function prepareRecordWrites(db: Database.Database) {
     `SELECT sequence FROM records WHERE stream = ? AND shard = ? AND created_at_ms < ?
      ORDER BY sequence LIMIT ?`,
   )
-  const removeUpTo = db.prepare('DELETE FROM records WHERE stream = ? AND shard = ? AND sequence <= ?')
+  const removeUpTo = db.prepare(
+    'DELETE FROM records WHERE stream = ? AND shard = ? AND sequence <= ?',
+  )
 
   return {
     append(record: NewChangeRecord): number {
