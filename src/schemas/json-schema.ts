@@ -67,10 +67,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** The schema without its `$schema` dialect line, which says nothing about the items. */
+export function withoutDialect(schema: JsonSchema): JsonSchema {
+  const copy = { ...schema }
+  delete copy.$schema
+  return copy
+}
+
 /** SHA-256 of the canonical JSON, in hex; the `$schema` dialect line does not count. */
 export function fingerprintOf(schema: JsonSchema): string {
-  const { $schema: _dialect, ...rest } = schema
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex')
+  return createHash('sha256')
+    .update(canonicalJson(withoutDialect(schema)))
+    .digest('hex')
 }
 
 /** The node a schema keyword holds, when it is an object. */

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { ContractError, ValidationError, describe } from '../errors.ts'
 import type { ChangeRecord } from '../streams/types.ts'
 import { contractFields, contractToJsonSchema, type ContractDefinition } from './contract.ts'
-import { formatTypes } from './json-schema.ts'
+import { formatTypes, withoutDialect } from './json-schema.ts'
 import type { FieldMap, JsonSchema } from './types.ts'
 
 /** A contract ready to check records. */
@@ -28,10 +28,9 @@ const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: fals
 /** Compiles a consumer's contract. Throws a `ValidationError` naming what is wrong. */
 export function compileContract(consumer: string, contract: ContractDefinition): CompiledContract {
   const schema = contractToJsonSchema(contract)
-  const { $schema: _dialect, ...compilable } = schema
   let validate: ValidateFunction
   try {
-    validate = ajv.compile(compilable)
+    validate = ajv.compile(withoutDialect(schema))
   } catch (cause) {
     throw new ValidationError(
       `contract of consumer "${consumer}" is not a valid JSON Schema: ${String(cause)}`,
