@@ -1,14 +1,7 @@
 /** Eddy's public library API. */
 export { open, Eddy, type OpenOptions } from './open.ts'
 export { defineConfig, type EddyConfig } from './config/index.ts'
-export {
-  defineTable,
-  Table,
-  type TableDefinition,
-  type ItemUpdate,
-  type BatchWriteRequest,
-  type WriteResult,
-} from './tables/index.ts'
+export { defineTable, Table, type TableDefinition, type ItemUpdate, type BatchWriteRequest, type WriteResult } from './tables/index.ts'
 export {
   defineConsumer,
   type ConsumerDefinition,
@@ -16,13 +9,7 @@ export {
   type RecordContext,
   type RecordHandler,
 } from './consumers/index.ts'
-export {
-  defineQueue,
-  Queue,
-  parseDeadLetter,
-  type DeadLetter,
-  type QueueDefinition,
-} from './queues/index.ts'
+export { defineQueue, Queue, parseDeadLetter, type DeadLetter, type QueueDefinition } from './queues/index.ts'
 export type { ReprocessOptions, ReprocessSummary } from './queues/reprocess.ts'
 export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'

@@ -121,12 +121,15 @@ export class Eddy {
    * Checks schemas without registering them: `schema` as the next version of `stream`, or else
    * the config's versions not yet registered (for every stream with schemas, or `stream`).
    */
-  async checkSchemas(options: { stream?: string; schema?: JsonSchema } = {}): Promise<SchemaCheckReport[]> {
+  async checkSchemas(
+    options: { stream?: string; schema?: JsonSchema } = {},
+  ): Promise<SchemaCheckReport[]> {
     const streams = options.stream ? [this.#streamName(options.stream)] : [...this.#schemas.keys()]
     const reports: SchemaCheckReport[] = []
     for (const stream of streams) {
       const declared = this.#schemas.get(stream) ?? (await this.#undeclaredSchemas(stream))
-      reports.push(...(await planSchemas(this.store, declared, readersOf(this.#consumers.values(), stream), options.schema)))
+      const readers = readersOf(this.#consumers.values(), stream)
+      reports.push(...(await planSchemas(this.store, declared, readers, options.schema)))
     }
     return reports
   }
@@ -211,14 +214,16 @@ export class Eddy {
     const reports = await this.store.write(async (tx) => {
       const all: SchemaCheckReport[] = []
       for (const declared of this.#schemas.values()) {
-        all.push(...(await registerSchemas(tx, declared, readersOf(this.#consumers.values(), declared.stream))))
+        const readers = readersOf(this.#consumers.values(), declared.stream)
+        all.push(...(await registerSchemas(tx, declared, readers)))
       }
       return all
     })
     // A version registered earlier stays, even when a consumer's contract no longer fits it;
     // its records will fail that contract at run time, so say so now.
     for (const report of reports.filter((r) => r.registered && !r.ok)) {
-      this.log.warn({ stream: report.stream }, `${summarizeReport(report)}: fix the contract or register a new version`)
+      const remedy = 'fix the contract or register a new version'
+      this.log.warn({ stream: report.stream }, `${summarizeReport(report)}: ${remedy}`)
     }
   }
 
@@ -232,7 +237,9 @@ export class Eddy {
     const table = this.#tables.get(stream)
     if (!table?.stream) {
       const known = new Map([...this.#tables].filter(([, t]) => t.stream !== null))
-      throw new NotFoundError(`Stream "${stream}" is not declared: known streams are ${list(known)}`)
+      throw new NotFoundError(
+        `Stream "${stream}" is not declared: known streams are ${list(known)}`,
+      )
     }
     return stream
   }

@@ -12,27 +12,15 @@ import { statusCommand } from './commands/status.ts'
 
 function positiveInteger(value: string): number {
   const number = Number(value)
-  if (!Number.isInteger(number) || number < 1)
-    throw new InvalidArgumentError('expected a whole number of at least 1')
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of at least 1')
   return number
 }
 
 function withCommonOptions(command: Command): Command {
   return command
-    .option(
-      '-c, --config <file>',
-      'config file (default: eddy.config.ts, .mjs or .js in this folder)',
-    )
+    .option('-c, --config <file>', 'config file (default: eddy.config.ts, .mjs or .js in this folder)')
     .option('--store <path>', 'database file, instead of the one in the config')
-    .addOption(
-      new Option('--log-level <level>', 'log level').choices([
-        'silent',
-        'error',
-        'warn',
-        'info',
-        'debug',
-      ]),
-    )
+    .addOption(new Option('--log-level <level>', 'log level').choices(['silent', 'error', 'warn', 'info', 'debug']))
 }
 
 const program = new Command('eddy')
@@ -46,26 +34,19 @@ withCommonOptions(program.command('dev'))
   .action(devCommand)
 
 withCommonOptions(program.command('status'))
-  .description(
-    'show streams, each consumer shard (checkpoint, behind, iterator age, errors) and queues',
-  )
+  .description('show streams, each consumer shard (checkpoint, behind, iterator age, errors) and queues')
   .option('--json', 'print one JSON object')
   .addHelpText('after', '\nExamples:\n  eddy status\n  eddy status --json | jq .consumers')
   .action(statusCommand)
 
 const dlq = program.command('dlq').description('dead-letter queues')
 withCommonOptions(dlq.command('reprocess'))
-  .description(
-    "run each dead letter of QUEUE through its consumer's record handler; delete on success",
-  )
+  .description("run each dead letter of QUEUE through its consumer's record handler; delete on success")
   .argument('<queue>', 'the dead-letter queue')
   .option('--consumer <name>', 'use this consumer instead of the one named in each message')
   .option('--limit <count>', 'stop after this many messages', positiveInteger)
   .option('--json', 'print the summary as one JSON object')
-  .addHelpText(
-    'after',
-    '\nExample:\n  eddy dlq reprocess ratings-dlq --config examples/movies/eddy.config.ts',
-  )
+  .addHelpText('after', '\nExample:\n  eddy dlq reprocess ratings-dlq --config examples/movies/eddy.config.ts')
   .action(reprocessCommand)
 
 const consumers = program.command('consumers').description('consumers (event source mappings)')
@@ -82,10 +63,7 @@ withCommonOptions(schema.command('check'))
     'check a proposed schema (a file, or the config as it now stands) against the compatibility ' +
       "mode and every consumer's contract; exit code 1 when something breaks",
   )
-  .option(
-    '--schema <file>',
-    'proposed schema: .json (JSON Schema), or a module exporting JSON Schema or zod',
-  )
+  .option('--schema <file>', 'proposed schema: .json, or a module exporting JSON Schema or zod')
   .option('--stream <name>', 'the stream the schema is for (default: every stream with schemas)')
   .option('--json', 'print one JSON object')
   .addHelpText(
@@ -110,7 +88,6 @@ try {
   const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(`eddy: ${message}\n`)
   if (program.opts().debug && error instanceof Error) process.stderr.write(`${error.stack}\n`)
-  else if (!(error instanceof EddyError))
-    process.stderr.write('(run with --debug for the stack trace)\n')
+  else if (!(error instanceof EddyError)) process.stderr.write('(run with --debug for the stack trace)\n')
   process.exitCode = 1
 }

@@ -104,7 +104,10 @@ function checkReferences(config: EddyConfig): void {
   const seen = new Set<string>()
   config.schemas?.forEach((entry, index) => {
     if (seen.has(entry.stream)) {
-      throw new ConfigError(`Config schemas[${index}].stream: "${entry.stream}" has schemas declared twice; list all its versions in one entry`)
+      throw new ConfigError(
+        `Config schemas[${index}].stream: "${entry.stream}" has schemas declared twice; ` +
+          'list all its versions in one entry',
+      )
     }
     seen.add(entry.stream)
   })

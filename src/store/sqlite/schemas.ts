@@ -49,7 +49,7 @@ export function prepareSchemaReads(db: Database.Database) {
 export function prepareSchemaWrites(db: Database.Database) {
   const insert = db.prepare(
     `INSERT INTO stream_schemas (stream, version, fingerprint, body, created_at_ms)
-     VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM stream_schemas WHERE stream = ?), ?, ?, ?)
+     SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM stream_schemas WHERE stream = ?
      RETURNING version`,
   )
   const upsertMode = db.prepare(
@@ -61,7 +61,7 @@ export function prepareSchemaWrites(db: Database.Database) {
     ...prepareSchemaReads(db),
     /** Appends a version; returns its number, one more than the stream's latest. */
     add(stream: string, fingerprint: string, schema: JsonSchema, nowMs: number): number {
-      const row = insert.get(stream, stream, fingerprint, JSON.stringify(schema), nowMs) as {
+      const row = insert.get(stream, fingerprint, JSON.stringify(schema), nowMs, stream) as {
         version: number
       }
       return row.version
