@@ -143,7 +143,7 @@ export async function registerSchemas(
 /**
  * What registering would do, without writing: each declared version not yet stored is checked
  * as `registerSchemas` would, up to and including the first that would be refused. With
- * `proposed`, that schema alone is checked as the next version instead.
+ * `proposed`, that schema alone is checked, as the version after the declared ones.
  */
 export async function planSchemas(
   store: Store,
@@ -152,15 +152,26 @@ export async function planSchemas(
   proposed?: JsonSchema,
 ): Promise<SchemaCheckReport[]> {
   const stored = await store.listSchemas(declared.stream)
-  const mode = declared.compatibility
-  if (proposed) return [checkProposal(declared.stream, mode, stored, proposed, readers)]
+  const reports = declared.versions.map((schema) => planOne(declared, stored, schema, readers))
+  if (proposed)
+    return [checkProposal(declared.stream, declared.compatibility, stored, proposed, readers)]
 
-  const reports: SchemaCheckReport[] = []
-  for (const schema of declared.versions) {
-    const report = checkProposal(declared.stream, mode, stored, schema, readers)
-    reports.push(report)
-    if (report.registered) continue
-    if (!report.ok) break
+  // Versions already registered were checked when they were; only the latest one still matters.
+  const firstRefused = reports.findIndex((r) => !r.ok && !r.registered)
+  const fresh = reports.slice(0, firstRefused === -1 ? undefined : firstRefused + 1)
+  const unregistered = fresh.filter((r) => !r.registered)
+  return unregistered.length > 0 ? unregistered : reports.slice(-1)
+}
+
+/** Checks one declared version and, as registration would, adds it to `stored` if new. */
+function planOne(
+  declared: ResolvedStreamSchemas,
+  stored: StoredSchema[],
+  schema: JsonSchema,
+  readers: ContractReader[],
+): SchemaCheckReport {
+  const report = checkProposal(declared.stream, declared.compatibility, stored, schema, readers)
+  if (!report.registered) {
     const fingerprint = fingerprintOf(schema)
     stored.push({
       stream: declared.stream,
@@ -170,8 +181,5 @@ export async function planSchemas(
       createdAtMs: 0,
     })
   }
-
-  // Versions already registered were checked when they were; only the latest one still matters.
-  const fresh = reports.filter((r) => !r.registered)
-  return fresh.length > 0 ? fresh : reports.slice(-1)
+  return report
 }
