@@ -47,7 +47,11 @@ export {
 export { compileContract, type CompiledContract } from './runtime.ts'
 export * from './types.ts'
 
-/** The consumers of `stream` that declare a contract, for the registry's checks. */
+/**
+ * The consumers of `stream` that declare a contract, for the registry's checks. Only the
+ * consumers of the config at hand are known: contracts are not kept in the store, so a consumer
+ * declared only in another config that shares the store is not checked.
+ */
 export function readersOf(
   consumers: Iterable<{ name: string; stream: string; contract: CompiledContract | null }>,
   stream: string,

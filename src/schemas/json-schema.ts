@@ -149,7 +149,10 @@ function addFields(node: JsonSchema, path: string, required: boolean, out: Field
   if (items && path !== '') addFields(items, `${path}[]`, required, out)
 }
 
-/** Flattens a schema of objects into its fields by path (`info.rating`, `info.actors[]`). */
+/**
+ * Flattens a schema of objects into its fields by path (`info.rating`, `info.actors[]`).
+ * `$ref` and `allOf` are not followed: a field behind them counts as unconstrained (any type).
+ */
 export function flattenSchema(schema: JsonSchema): FieldMap {
   const out: FieldMap = new Map()
   addFields(schema, '', true, out)

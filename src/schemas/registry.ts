@@ -2,6 +2,8 @@
  * The schema registry: versions of each stream's schema kept in the store, and the check that a
  * new version must pass before it is added. The check is pure (`checkProposal`); `registerSchemas`
  * runs it inside the write that adds the version, so two processes cannot both add version n.
+ * Producer writes are not validated against the registered schema: contracts enforce, at the
+ * consumers, and a record carries the version that was latest when it was written.
  */
 import { SchemaIncompatibleError } from '../errors.ts'
 import type { Store, WriteTx } from '../store/index.ts'

@@ -50,7 +50,7 @@ test('cli schema check - a proposal that removes fullname exits 1 and names the 
 
   const run = eddy('schema', 'check', '--schema', schema, '--stream', 'users', '--config', config)
   assert.equal(run.code, 1, run.stderr)
-  assert.match(run.stdout, /consumer search-indexer: BREAKS\n {4}- fullname: field-removed/)
+  assert.match(run.stdout, /consumer search-indexer: BREAKS\n {4}breaks fullname: field-removed/)
   assert.match(run.stdout, /consumer slack-notifier: ok/)
   assert.match(run.stdout, /result: breaks consumer search-indexer/)
   remove()
@@ -63,7 +63,7 @@ test('cli schema check - a polite proposal exits 0 and lists the added fields as
 
   const run = eddy('schema', 'check', '--schema', schema, '--config', config)
   assert.equal(run.code, 0, run.stdout + run.stderr)
-  assert.match(run.stdout, /\+ firstname: optional field added \(string\)/)
+  assert.match(run.stdout, /fine {3}firstname: optional field added \(string\)/)
   assert.match(run.stdout, /result: compatible; no consumer breaks/)
   remove()
 })

@@ -59,14 +59,14 @@ function reportLines(report: SchemaCheckReport): string[] {
   if (report.violations.length === 0) lines.push(`  compatibility ${report.compatibility}: ok`)
   else lines.push(`  compatibility ${report.compatibility}: REFUSED`)
   for (const { change, againstVersion } of report.violations) {
-    lines.push(`    - ${change.path}: ${change.detail} (against version ${againstVersion})`)
+    lines.push(`    refuses ${change.path}: ${change.detail} (against version ${againstVersion})`)
   }
 
   for (const impact of report.consumers) {
     lines.push(`  consumer ${impact.consumer}: ${impact.breaks.length > 0 ? 'BREAKS' : 'ok'}`)
     for (const b of impact.breaks)
-      lines.push(`    - ${b.path}: ${b.kind}; needs ${b.expected}, gets ${b.actual}`)
-    for (const c of impact.fine) lines.push(`    + ${c.path}: ${c.detail}`)
+      lines.push(`    breaks ${b.path}: ${b.kind}; needs ${b.expected}, gets ${b.actual}`)
+    for (const c of impact.fine) lines.push(`    fine   ${c.path}: ${c.detail}`)
   }
   if (report.consumers.length === 0) lines.push('  no consumer of this stream declares a contract')
   return lines
