@@ -58,31 +58,36 @@ export const streamSchemasSchema = z
   .strict()
 
 const fieldType = z.enum([...fieldTypes, 'any'])
-const fieldContract = z.union([
-  fieldType,
-  z
-    .object({
-      type: z.union([fieldType, z.array(z.enum(fieldTypes)).min(1)]),
-      required: z.boolean().optional(),
-      enum: z
-        .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-        .min(1)
-        .optional(),
-    })
-    .strict(),
-])
+const typeNames = [...fieldTypes, 'any'].join(', ')
+const fieldContract = z.union(
+  [
+    fieldType,
+    z
+      .object({
+        type: z.union([fieldType, z.array(z.enum(fieldTypes)).min(1)]),
+        required: z.boolean().optional(),
+        enum: z
+          .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+          .min(1)
+          .optional(),
+      })
+      .strict(),
+  ],
+  { error: `expected a type (${typeNames}) or { type, required?, enum? }` },
+)
+
+const contractFieldsSchema = z.record(z.string(), fieldContract).superRefine((fields, ctx) => {
+  for (const path of Object.keys(fields)) {
+    if (fieldPathPattern.test(path)) continue
+    const message = `field path ${JSON.stringify(path)} is not valid: use attribute names joined by dots, such as info.rating`
+    ctx.addIssue({ code: 'custom', path: [path], message })
+  }
+})
 
 /** The `contract` option of a consumer: field paths, or a schema; exactly one of them. */
 export const contractSchema = z
   .object({
-    fields: z
-      .record(
-        z
-          .string()
-          .regex(fieldPathPattern, 'use attribute names joined by dots, such as info.rating'),
-        fieldContract,
-      )
-      .optional(),
+    fields: contractFieldsSchema.optional(),
     schema: schemaInput.optional(),
   })
   .strict()

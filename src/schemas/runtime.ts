@@ -21,15 +21,14 @@ export interface CompiledContract {
   check(record: ChangeRecord): ContractError | null
 }
 
-// One validator instance: compiled contracts are cached by it, and unknown keywords (such as
-// zod's extra annotations) are allowed rather than refused.
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false })
-
 /** Compiles a consumer's contract. Throws a `ValidationError` naming what is wrong. */
 export function compileContract(consumer: string, contract: ContractDefinition): CompiledContract {
   const schema = contractToJsonSchema(contract)
   let validate: ValidateFunction
   try {
+    // A validator per contract: a shared one would keep every compiled schema for the life of the
+    // process and refuse a second contract with the same `$id`. Unknown keywords are allowed.
+    const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false })
     validate = ajv.compile(withoutDialect(schema))
   } catch (cause) {
     throw new ValidationError(

@@ -214,3 +214,34 @@ test('schemas - inference on the movie data finds that info.rating and info.plot
     remove()
   }
 })
+
+test('schemas - config errors name the path of a bad schema or stream', async () => {
+  const { dir, remove } = tempDir()
+  const notObjects = usersConfig(dir, [{ type: 'string' }])
+  await assert.rejects(
+    open(notObjects, { logger: silent }),
+    /Config schemas\[0\]\.versions\[0\]: expected a schema of objects/,
+  )
+
+  const unknownStream = usersConfig(dir, [usersV1])
+  unknownStream.schemas = [{ stream: 'people', versions: [usersV1] }]
+  await assert.rejects(
+    open(unknownStream, { logger: silent }),
+    /Config schemas\[0\]\.stream: "people" is not a declared stream/,
+  )
+
+  const badMode = usersConfig(dir, [usersV1])
+  badMode.schemas = [{ stream: 'users', compatibility: 'sideways' as 'full', versions: [usersV1] }]
+  await assert.rejects(open(badMode, { logger: silent }), /Config schemas\[0\]\.compatibility/)
+  remove()
+})
+
+test('schemas - a schema contract with an $id can be opened twice in one process', async () => {
+  const { dir, remove } = tempDir()
+  const config = usersConfig(dir, [usersV1])
+  const consumer = config.consumers?.[0]
+  assert.ok(consumer)
+  consumer.contract = { schema: { $id: 'https://example.org/user', ...usersV1 } }
+  for (let run = 0; run < 2; run++) await (await open(config, { logger: silent })).close()
+  remove()
+})
