@@ -1,6 +1,5 @@
 /** How schemas and contracts are declared in the config, and how they are validated there. */
 import { z } from 'zod'
-import { describe } from '../errors.ts'
 import { contractToJsonSchema, fieldPathPattern, type ContractDefinition } from './contract.ts'
 import { isZodSchema, toJsonSchema, type SchemaInput } from './json-schema.ts'
 import type { ResolvedStreamSchemas } from './registry.ts'
@@ -102,15 +101,5 @@ export function resolveStreamSchemas(definition: StreamSchemasDefinition): Resol
     stream: definition.stream,
     compatibility: definition.compatibility ?? defaultCompatibility,
     versions: definition.versions.map(toJsonSchema),
-  }
-}
-
-/** Why a value is not a schema, or null. For messages that quote the value. */
-export function schemaProblem(value: unknown): string | null {
-  try {
-    toJsonSchema(value)
-    return null
-  } catch (error) {
-    return `${error instanceof Error ? error.message : String(error)} (got ${describe(value)})`
   }
 }

@@ -16,7 +16,6 @@ export {
 export {
   contractSchema,
   resolveStreamSchemas,
-  schemaProblem,
   streamSchemasSchema,
   type StreamSchemasDefinition,
 } from './definition.ts'
