@@ -12,6 +12,8 @@ export type EddyErrorCode =
   | 'EDDY_CONFLICT'
   | 'EDDY_STORE'
   | 'EDDY_STOPPED'
+  | 'EDDY_SCHEMA_INCOMPATIBLE'
+  | 'EDDY_CONTRACT'
 
 /** Base class of every error Eddy throws on purpose. */
 export class EddyError extends Error {
@@ -61,6 +63,40 @@ export class StoppedError extends EddyError {
   constructor(message: string) {
     super('EDDY_STOPPED', message)
     this.name = 'StoppedError'
+  }
+}
+
+/**
+ * A new schema version was refused: its compatibility mode or a consumer's contract forbids it.
+ * `report` holds the whole check (see `SchemaCheckReport` in `src/schemas`).
+ */
+export class SchemaIncompatibleError extends EddyError {
+  constructor(
+    message: string,
+    readonly report: unknown,
+  ) {
+    super('EDDY_SCHEMA_INCOMPATIBLE', message)
+    this.name = 'SchemaIncompatibleError'
+  }
+}
+
+/**
+ * A record did not meet a consumer's contract, so its handler did not run. The consumer's failure
+ * mode applies as to any handler error, and a dead letter keeps this message.
+ */
+export class ContractError extends EddyError {
+  constructor(
+    message: string,
+    readonly details: {
+      consumer: string
+      field: string
+      expected: string
+      actual: string
+      schemaVersion: number | null
+    },
+  ) {
+    super('EDDY_CONTRACT', message)
+    this.name = 'ContractError'
   }
 }
 

@@ -28,3 +28,12 @@ export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
 export type { ChangeRecord, EventName, Item, StreamViewType } from './streams/types.ts'
 export * from './errors.ts'
+export {
+  inferSchema,
+  type CompatibilityMode,
+  type ContractDefinition,
+  type FieldContract,
+  type JsonSchema,
+  type SchemaCheckReport,
+  type StreamSchemasDefinition,
+} from './schemas/index.ts'

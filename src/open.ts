@@ -16,6 +16,21 @@ import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
 import { Queue, type QueueDefinition } from './queues/index.ts'
 import { reprocess, type ReprocessOptions, type ReprocessSummary } from './queues/reprocess.ts'
+import {
+  defaultCompatibility,
+  inferStreamSchema,
+  planSchemas,
+  readersOf,
+  registerSchemas,
+  resolveStreamSchemas,
+  summarizeReport,
+  type InferOptions,
+  type InferredSchema,
+  type JsonSchema,
+  type ResolvedStreamSchemas,
+  type SchemaCheckReport,
+  type StoredSchema,
+} from './schemas/index.ts'
 import { openStore, type Store } from './store/index.ts'
 import { trimExpiredRecords } from './streams/retention.ts'
 import { resolveTable, Table, type ResolvedTable } from './tables/index.ts'
@@ -25,6 +40,11 @@ export interface OpenOptions {
   logger?: Logger
   /** Overrides the config's store path. */
   storePath?: string
+  /**
+   * Register the config's schema versions at open (default true). `eddy schema check` opens
+   * with false, so that it can report on versions that registration would refuse.
+   */
+  registerSchemas?: boolean
 }
 
 const retentionIntervalMs = 60_000
@@ -34,6 +54,7 @@ export class Eddy {
   readonly #tables: Map<string, ResolvedTable>
   readonly #queues: Map<string, QueueDefinition>
   readonly #consumers: Map<string, ResolvedConsumer>
+  readonly #schemas: Map<string, ResolvedStreamSchemas>
   #runner: ConsumerRunner | null = null
   #retention: NodeJS.Timeout | null = null
 
@@ -45,6 +66,7 @@ export class Eddy {
     this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
     this.#queues = new Map((config.queues ?? []).map((q) => [q.name, q]))
+    this.#schemas = new Map((config.schemas ?? []).map((s) => [s.stream, resolveStreamSchemas(s)]))
     for (const consumer of this.#consumers.values()) {
       const queue = deadLetterQueueOf(consumer)
       if (queue && !this.#queues.has(queue)) this.#queues.set(queue, { name: queue })
@@ -76,8 +98,12 @@ export class Eddy {
     return [...this.#consumers.values()]
   }
 
-  /** Writes the declared streams, queues and consumers into the store. */
-  async register(): Promise<void> {
+  /**
+   * Writes the declared streams, queues and consumers into the store, then (unless `schemas` is
+   * false) registers the declared schema versions: idempotently, and refusing with a
+   * `SchemaIncompatibleError` a new version that its mode or a consumer's contract forbids.
+   */
+  async register(options: { schemas?: boolean } = {}): Promise<void> {
     await this.store.write(async (tx) => {
       for (const table of this.#tables.values()) {
         if (!table.stream) continue
@@ -94,6 +120,35 @@ export class Eddy {
       }
     })
     for (const consumer of this.#consumers.values()) await this.#registerConsumer(consumer)
+    if (options.schemas !== false) await this.#registerSchemas()
+  }
+
+  /**
+   * Checks schemas without registering them: `schema` as the next version of `stream`, or else
+   * the config's versions not yet registered (for every stream with schemas, or `stream`).
+   */
+  async checkSchemas(
+    options: { stream?: string; schema?: JsonSchema } = {},
+  ): Promise<SchemaCheckReport[]> {
+    const streams = options.stream ? [this.#streamName(options.stream)] : [...this.#schemas.keys()]
+    const reports: SchemaCheckReport[] = []
+    for (const stream of streams) {
+      const declared = this.#schemas.get(stream) ?? (await this.#undeclaredSchemas(stream))
+      const readers = readersOf(this.#consumers.values(), stream)
+      reports.push(...(await planSchemas(this.store, declared, readers, options.schema)))
+    }
+    return reports
+  }
+
+  /** The registered schema versions of a stream, oldest first. */
+  async schemaVersions(stream: string): Promise<StoredSchema[]> {
+    return this.store.listSchemas(this.#streamName(stream))
+  }
+
+  /** Infers the schema of the items a stream has carried (a sample, or every record kept). */
+  async inferSchema(stream: string, options?: InferOptions): Promise<InferredSchema> {
+    const row = await this.store.getStream(this.#streamName(stream))
+    return inferStreamSchema(this.store, stream, row?.shardCount ?? 0, options)
   }
 
   /**
@@ -163,6 +218,40 @@ export class Eddy {
     await this.store.write((tx) => tx.ensureConsumer(consumer.name, consumer.stream, startAfter))
   }
 
+  async #registerSchemas(): Promise<void> {
+    const reports = await this.store.write(async (tx) => {
+      const all: SchemaCheckReport[] = []
+      for (const declared of this.#schemas.values()) {
+        const readers = readersOf(this.#consumers.values(), declared.stream)
+        all.push(...(await registerSchemas(tx, declared, readers)))
+      }
+      return all
+    })
+    // A version registered earlier stays, even when a consumer's contract no longer fits it;
+    // its records will fail that contract at run time, so say so now.
+    for (const report of reports.filter((r) => r.registered && !r.ok)) {
+      const remedy = 'fix the contract or register a new version'
+      this.log.warn({ stream: report.stream }, `${summarizeReport(report)}: ${remedy}`)
+    }
+  }
+
+  async #undeclaredSchemas(stream: string): Promise<ResolvedStreamSchemas> {
+    const compatibility = (await this.store.getCompatibility(stream)) ?? defaultCompatibility
+    return { stream, compatibility, versions: [] }
+  }
+
+  /** Checks that a stream is declared; throws `NotFoundError` naming the known ones. */
+  #streamName(stream: string): string {
+    const table = this.#tables.get(stream)
+    if (!table?.stream) {
+      const known = new Map([...this.#tables].filter(([, t]) => t.stream !== null))
+      throw new NotFoundError(
+        `Stream "${stream}" is not declared: known streams are ${list(known)}`,
+      )
+    }
+    return stream
+  }
+
   async #trim(): Promise<void> {
     try {
       await trimExpiredRecords(this.store, this.log)
@@ -192,7 +281,7 @@ export async function open(config: EddyConfig, options: OpenOptions = {}): Promi
   })
   const eddy = new Eddy(store, log, valid)
   try {
-    await eddy.register()
+    await eddy.register({ schemas: options.registerSchemas !== false })
   } catch (error) {
     await store.close()
     throw error

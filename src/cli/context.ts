@@ -2,7 +2,7 @@
 import Table from 'cli-table3'
 import { findConfigFile, loadConfig } from '../config/index.ts'
 import { createLogger, type LogLevel } from '../observe/logger.ts'
-import { open, type Eddy } from '../open.ts'
+import { open, type Eddy, type OpenOptions } from '../open.ts'
 
 /** Options every command accepts. */
 export interface CommonOptions {
@@ -12,15 +12,19 @@ export interface CommonOptions {
   logLevel?: LogLevel
 }
 
-/** Loads the config and opens its store; `defaultLevel` applies when neither flag nor config sets one. */
+/**
+ * Loads the config and opens its store; `defaultLevel` applies when neither flag nor config sets
+ * one. `openOptions` passes further options to `open`.
+ */
 export async function openFromCli(
   options: CommonOptions,
   defaultLevel: LogLevel = 'warn',
+  openOptions: Pick<OpenOptions, 'registerSchemas'> = {},
 ): Promise<Eddy> {
   const file = findConfigFile(options.config)
   const config = await loadConfig(file)
   const logger = createLogger({ level: options.logLevel ?? config.log?.level ?? defaultLevel })
-  return open(config, { logger, storePath: options.store })
+  return open(config, { logger, storePath: options.store, ...openOptions })
 }
 
 /** Prints rows as a table with the given columns. */

@@ -4,8 +4,10 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { EddyError } from '../errors.ts'
+import { consumersListCommand } from './commands/consumers.ts'
 import { devCommand } from './commands/dev.ts'
 import { reprocessCommand } from './commands/dlq.ts'
+import { schemaCheckCommand, schemaInferCommand } from './commands/schema.ts'
 import { statusCommand } from './commands/status.ts'
 
 function positiveInteger(value: string): number {
@@ -65,6 +67,39 @@ withCommonOptions(dlq.command('reprocess'))
     '\nExample:\n  eddy dlq reprocess ratings-dlq --config examples/movies/eddy.config.ts',
   )
   .action(reprocessCommand)
+
+const consumers = program.command('consumers').description('consumers (event source mappings)')
+withCommonOptions(consumers.command('list'))
+  .description('list the consumers, each with its stream, failure mode and contract')
+  .option('--stream <name>', 'only the consumers of this stream')
+  .option('--json', 'print one JSON array')
+  .addHelpText('after', '\nExample:\n  eddy consumers list --stream movies')
+  .action(consumersListCommand)
+
+const schema = program.command('schema').description('schemas of streams and consumer contracts')
+withCommonOptions(schema.command('check'))
+  .description(
+    'check a proposed schema (a file, or the config as it now stands) against the compatibility ' +
+      "mode and every consumer's contract; exit code 1 when something breaks",
+  )
+  .option('--schema <file>', 'proposed schema: .json, or a module exporting JSON Schema or zod')
+  .option('--stream <name>', 'the stream the schema is for (default: every stream with schemas)')
+  .option('--json', 'print one JSON object')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy schema check\n  eddy schema check --stream users --schema users.v3.json',
+  )
+  .action(schemaCheckCommand)
+withCommonOptions(schema.command('infer'))
+  .description('infer the schema of the items STREAM has carried')
+  .argument('<stream>', 'the stream')
+  .option('--sample <count>', 'read at most this many records (default: all)', positiveInteger)
+  .option('--json', 'print the JSON Schema')
+  .addHelpText(
+    'after',
+    '\nExample:\n  eddy schema infer movies --sample 1000 --json > movies.schema.json',
+  )
+  .action(schemaInferCommand)
 
 try {
   await program.parseAsync()

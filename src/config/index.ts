@@ -12,6 +12,7 @@ import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/
 import { ConfigError, describe } from '../errors.ts'
 import type { LogLevel } from '../observe/logger.ts'
 import type { QueueDefinition } from '../queues/index.ts'
+import { streamSchemasSchema, type StreamSchemasDefinition } from '../schemas/definition.ts'
 import { namePattern, tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
 
 /** Everything Eddy runs, as one object. */
@@ -29,6 +30,8 @@ export interface EddyConfig {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   consumers?: ConsumerDefinition<any>[]
   queues?: QueueDefinition[]
+  /** Versioned schemas of streams' items and their compatibility modes; see docs/schemas.md. */
+  schemas?: StreamSchemasDefinition[]
   log?: { level?: LogLevel }
 }
 
@@ -60,6 +63,7 @@ const configSchema = z
         }),
       )
       .optional(),
+    schemas: z.array(streamSchemasSchema).optional(),
     log: z
       .object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() })
       .optional(),
@@ -95,14 +99,27 @@ function checkReferences(config: EddyConfig): void {
   const streams = new Set(
     (config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name),
   )
-  config.consumers?.forEach((consumer, index) => {
-    if (!streams.has(consumer.stream)) {
-      const known = [...streams].map((s) => `"${s}"`).join(', ') || 'none'
+  const known = [...streams].map((s) => `"${s}"`).join(', ') || 'none'
+  const check = (key: 'consumers' | 'schemas') => (entry: { stream: string }, index: number) => {
+    if (!streams.has(entry.stream)) {
       throw new ConfigError(
-        `Config consumers[${index}].stream: "${consumer.stream}" is not a declared stream ` +
+        `Config ${key}[${index}].stream: "${entry.stream}" is not a declared stream ` +
           `(tables with streams: ${known})`,
       )
     }
+  }
+  config.consumers?.forEach(check('consumers'))
+  config.schemas?.forEach(check('schemas'))
+
+  const seen = new Set<string>()
+  config.schemas?.forEach((entry, index) => {
+    if (seen.has(entry.stream)) {
+      throw new ConfigError(
+        `Config schemas[${index}].stream: "${entry.stream}" has schemas declared twice; ` +
+          'list all its versions in one entry',
+      )
+    }
+    seen.add(entry.stream)
   })
 }
 

@@ -2,6 +2,9 @@
 import { z } from 'zod'
 import { ValidationError } from '../errors.ts'
 import type { Logger } from '../observe/logger.ts'
+import { contractSchema } from '../schemas/definition.ts'
+import type { ContractDefinition } from '../schemas/contract.ts'
+import { compileContract, type CompiledContract } from '../schemas/runtime.ts'
 import type { ChangeRecord, Item } from '../streams/types.ts'
 import { namePattern } from '../tables/definition.ts'
 
@@ -42,6 +45,12 @@ export interface ConsumerDefinition<TItem extends object = Item> {
   onFailure?: FailureMode
   /** Backoff of `'retry'`: first wait and longest wait, in milliseconds. Default 100 and 30,000. */
   retryBackoff?: { initialMs?: number; maxMs?: number }
+  /**
+   * What the handler reads from each item: field paths with types, or a schema. A record that
+   * does not meet it fails before the handler runs (the failure mode applies), and a producer's
+   * new schema that breaks it is refused. Default: no contract.
+   */
+  contract?: ContractDefinition
 }
 
 /** A consumer definition with every default filled in. */
@@ -53,6 +62,7 @@ export interface ResolvedConsumer {
   startingPosition: 'oldest' | 'latest'
   onFailure: FailureMode
   retryBackoff: { initialMs: number; maxMs: number }
+  contract: CompiledContract | null
 }
 
 export const consumerDefinitionSchema = z.object({
@@ -78,6 +88,7 @@ export const consumerDefinitionSchema = z.object({
       maxMs: z.number().int().min(1).max(3_600_000).optional(),
     })
     .optional(),
+  contract: contractSchema.optional(),
 })
 
 /** Declares a consumer. Throws a `ValidationError` that names the bad option. */
@@ -108,6 +119,7 @@ export function resolveConsumer(definition: ConsumerDefinition): ResolvedConsume
       initialMs: definition.retryBackoff?.initialMs ?? 100,
       maxMs: definition.retryBackoff?.maxMs ?? 30_000,
     },
+    contract: definition.contract ? compileContract(definition.name, definition.contract) : null,
   }
 }
 

@@ -18,13 +18,19 @@ export function recordLogger(log: Logger, consumer: string, record: ChangeRecord
   })
 }
 
-/** Runs the consumer's handler on one record; resolves to the error when it fails. */
+/**
+ * Runs the consumer's handler on one record; resolves to the error when it fails. A record that
+ * does not meet the consumer's contract fails with a `ContractError` before the handler runs.
+ */
 export async function invokeRecordHandler(
   consumer: ResolvedConsumer,
   record: ChangeRecord,
   attempt: number,
   log: Logger,
 ): Promise<Error | null> {
+  const violation = consumer.contract?.check(record)
+  if (violation) return violation
+
   try {
     await consumer.handleRecord(record, {
       consumer: consumer.name,

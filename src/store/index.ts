@@ -10,6 +10,7 @@
  * Deliberately left out: cross-engine migrations, and multi-process leases (a consumer shard is
  * run by whichever process runs it; see the README's limitations).
  */
+import type { CompatibilityMode, JsonSchema, StoredSchema } from '../schemas/types.ts'
 import type { ChangeRecord, Item, NewChangeRecord, StreamViewType } from '../streams/types.ts'
 import { openSqliteStore } from './sqlite/index.ts'
 
@@ -108,6 +109,13 @@ export interface WriteTx {
   deleteMessage(queue: string, receiptHandle: string): Promise<boolean>
   /** Deletes up to `limit` records older than the stream's retention; returns how many. */
   trimStream(stream: string, olderThanMs: number, limit: number): Promise<number>
+  /** The stream's schema versions, oldest first, as this transaction sees them. */
+  listSchemas(stream: string): Promise<StoredSchema[]>
+  /** The stream's latest schema version, or null when it has none. */
+  latestSchemaVersion(stream: string): Promise<number | null>
+  /** Appends a schema version (checks are the caller's); returns its number. */
+  addSchema(stream: string, fingerprint: string, schema: JsonSchema): Promise<number>
+  setCompatibility(stream: string, mode: CompatibilityMode): Promise<void>
 }
 
 /** Options every engine understands. */
@@ -149,6 +157,10 @@ export interface Store {
   listConsumerShards(): Promise<ConsumerShardRow[]>
   listQueues(): Promise<string[]>
   queueDepth(queue: string): Promise<QueueDepth>
+  /** The stream's schema versions, oldest first. */
+  listSchemas(stream: string): Promise<StoredSchema[]>
+  /** The stream's stored compatibility mode, or null when none was set. */
+  getCompatibility(stream: string): Promise<CompatibilityMode | null>
 
   /**
    * Calls `listener` after a commit that appended to `stream`, in this process at once and from

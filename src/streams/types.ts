@@ -40,6 +40,11 @@ export interface ChangeRecord<TItem extends object = Item> {
   /** Size of keys and images as stored, in bytes. */
   sizeBytes: number
   streamViewType: StreamViewType
+  /**
+   * Version of the table's latest registered schema when the change was written; absent when the
+   * table had no schema then.
+   */
+  schemaVersion?: number
 }
 
 /** A change record before the store gives it a sequence number. */
@@ -53,4 +58,5 @@ export interface NewChangeRecord {
   newImage?: Item
   oldImage?: Item
   streamViewType: StreamViewType
+  schemaVersion?: number
 }

@@ -68,6 +68,12 @@ export async function applyChange(
   else await tx.deleteItem(address)
 
   const record = buildRecord(table, eventName, change, tx.nowMs)
-  if (record) await tx.appendRecord(record)
+  if (!record) return eventName
+
+  // The record carries the version of the table's latest schema, so that a consumer's contract
+  // error can say which version the producer was on. It costs one indexed lookup per write.
+  const schemaVersion = await tx.latestSchemaVersion(table.name)
+  if (schemaVersion !== null) record.schemaVersion = schemaVersion
+  await tx.appendRecord(record)
   return eventName
 }

@@ -15,6 +15,7 @@ import { prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
 import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
+import { prepareSchemaReads, prepareSchemaWrites } from './schemas.ts'
 import { GroupCommitWriter } from './writer.ts'
 
 /** A write transaction that also remembers which streams it appended to. */
@@ -68,6 +69,7 @@ class SqliteStore implements Store {
       records: prepareRecordWrites(writeDb),
       consumers: prepareConsumerWrites(writeDb),
       queues: prepareQueueWrites(writeDb),
+      schemas: prepareSchemaWrites(writeDb),
     }
     this.#writer = new GroupCommitWriter(
       writeDb,
@@ -79,6 +81,7 @@ class SqliteStore implements Store {
       records: prepareRecordReads(readDb),
       consumers: prepareConsumerReads(readDb),
       queues: prepareQueueReads(readDb),
+      schemas: prepareSchemaReads(readDb),
       dataVersion: readDb.prepare<[], { data_version: number }>('PRAGMA data_version'),
     }
   }
@@ -125,6 +128,14 @@ class SqliteStore implements Store {
 
   async queueDepth(queue: string) {
     return this.#reads.queues.depth(queue, Date.now())
+  }
+
+  async listSchemas(stream: string) {
+    return this.#reads.schemas.list(stream)
+  }
+
+  async getCompatibility(stream: string) {
+    return this.#reads.schemas.compatibility(stream)
   }
 
   onAppend(listener: (stream: string | null) => void): () => void {
@@ -175,6 +186,7 @@ type Writes = {
   records: ReturnType<typeof prepareRecordWrites>
   consumers: ReturnType<typeof prepareConsumerWrites>
   queues: ReturnType<typeof prepareQueueWrites>
+  schemas: ReturnType<typeof prepareSchemaWrites>
 }
 
 function makeTx(writes: Writes, nowMs: number): SqliteTx {
@@ -207,5 +219,10 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
       }
       return removed
     },
+    listSchemas: async (stream) => writes.schemas.list(stream),
+    latestSchemaVersion: async (stream) => writes.schemas.latestVersion(stream),
+    addSchema: async (stream, fingerprint, schema) =>
+      writes.schemas.add(stream, fingerprint, schema, nowMs),
+    setCompatibility: async (stream, mode) => writes.schemas.setCompatibility(stream, mode),
   }
 }

@@ -84,6 +84,24 @@ const migrations: Migration[] = [
       CREATE UNIQUE INDEX messages_by_receipt ON messages (receipt_handle);
     `,
   },
+  {
+    name: '0401-schemas-versions-and-modes',
+    sql: `
+      CREATE TABLE stream_schemas (
+        stream TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (stream, version)
+      ) STRICT;
+
+      CREATE TABLE schema_settings (
+        stream TEXT PRIMARY KEY,
+        compatibility TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 /** Applies every migration the database has not seen yet. */

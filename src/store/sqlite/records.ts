@@ -30,6 +30,7 @@ interface RecordBody {
   newImage?: ChangeRecord['newImage']
   oldImage?: ChangeRecord['oldImage']
   streamViewType: StreamViewType
+  schemaVersion?: number
 }
 
 function toChangeRecord(row: RecordRow): ChangeRecord {
@@ -83,6 +84,7 @@ export function prepareRecordWrites(db: Database.Database) {
       const body: RecordBody = { keys: record.keys, streamViewType: record.streamViewType }
       if (record.newImage) body.newImage = record.newImage
       if (record.oldImage) body.oldImage = record.oldImage
+      if (record.schemaVersion !== undefined) body.schemaVersion = record.schemaVersion
       const text = JSON.stringify(body)
       const result = insert.run(
         record.stream,
