@@ -4,17 +4,19 @@
  * retention trimmer until `stop`.
  */
 import { resolve } from 'node:path'
-import { defaultStorePath, validateConfig, type EddyConfig } from './config/index.ts'
 import {
-  ConsumerRunner,
-  deadLetterQueueOf,
-  resolveConsumer,
-  type ResolvedConsumer,
-} from './consumers/index.ts'
+  declaredQueues,
+  defaultStorePath,
+  validateConfig,
+  type EddyConfig,
+} from './config/index.ts'
+import { ConsumerRunner, resolveConsumer, type ResolvedConsumer } from './consumers/index.ts'
 import { NotFoundError, StoppedError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
+import { toQueueRow } from './queues/definition.ts'
 import { Queue, type QueueDefinition } from './queues/index.ts'
+import { moveMessages, type MoveOptions, type MoveSummary } from './queues/move.ts'
 import { reprocess, type ReprocessOptions, type ReprocessSummary } from './queues/reprocess.ts'
 import { openStore, type Store } from './store/index.ts'
 import { trimExpiredRecords } from './streams/retention.ts'
@@ -44,11 +46,7 @@ export class Eddy {
   ) {
     this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
-    this.#queues = new Map((config.queues ?? []).map((q) => [q.name, q]))
-    for (const consumer of this.#consumers.values()) {
-      const queue = deadLetterQueueOf(consumer)
-      if (queue && !this.#queues.has(queue)) this.#queues.set(queue, { name: queue })
-    }
+    this.#queues = new Map(declaredQueues(config).map((q) => [q.name, q]))
   }
 
   /** A declared table. Throws `NotFoundError` for an unknown name. */
@@ -84,7 +82,7 @@ export class Eddy {
         })
       }
       for (const queue of this.#queues.values()) {
-        await tx.ensureQueue(queue.name, (queue.visibilityTimeoutSeconds ?? 30) * 1000)
+        await tx.ensureQueue(toQueueRow(queue))
       }
     })
     for (const consumer of this.#consumers.values()) await this.#registerConsumer(consumer)
@@ -137,6 +135,21 @@ export class Eddy {
       throw new NotFoundError(`Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`)
     }
     return reprocess(this.store, queue, this.#consumers, this.log, options)
+  }
+
+  /**
+   * Moves the visible messages of `queue` to `options.to`, or back to the queue each was
+   * redriven from; each arrives as a new message. See `MoveOptions`.
+   */
+  async move(queue: string, options: MoveOptions = {}): Promise<MoveSummary> {
+    this.queue(queue)
+    if (options.to !== undefined) this.queue(options.to)
+    return moveMessages(this.store, queue, options)
+  }
+
+  /** The declared queues, dead-letter queues of consumers included. */
+  queues(): QueueDefinition[] {
+    return [...this.#queues.values()]
   }
 
   /** Stops everything and closes the store. */
