@@ -37,7 +37,8 @@ export interface MoveSummary {
 /** Moves the visible messages of `queue`; see the module comment. */
 export async function moveMessages(store: Store, queue: string, options: MoveOptions = {}): Promise<MoveSummary> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY
-  const batchSize = Math.max(1, Math.min(10, Math.ceil(options.ratePerSecond ?? 10)))
+  // About ten batches a second under a rate, so that the rate is smooth and a cancel is prompt.
+  const batchSize = options.ratePerSecond ? Math.min(10, Math.ceil(options.ratePerSecond / 10)) : 10
   const pace = new Pace(options.ratePerSecond && options.ratePerSecond / batchSize)
   const messages: MovedMessage[] = []
   options.onStart?.((await store.queueDepth(queue)).visible)
