@@ -10,12 +10,17 @@ import {
   validateConfig,
   type EddyConfig,
 } from './config/index.ts'
-import { ConsumerRunner, resolveConsumer, type ResolvedConsumer } from './consumers/index.ts'
+import {
+  ConsumerRunner,
+  deadLetterQueueOf,
+  resolveConsumer,
+  type ResolvedConsumer,
+} from './consumers/index.ts'
 import { NotFoundError, StoppedError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
 import { toQueueRow } from './queues/definition.ts'
-import { Queue, type QueueDefinition } from './queues/index.ts'
+import { Queue, type QueueAttributes, type QueueDefinition } from './queues/index.ts'
 import { moveMessages, type MoveOptions, type MoveSummary } from './queues/move.ts'
 import { reprocess, type ReprocessOptions, type ReprocessSummary } from './queues/reprocess.ts'
 import { openStore, type Store } from './store/index.ts'
@@ -30,6 +35,12 @@ export interface OpenOptions {
 }
 
 const retentionIntervalMs = 60_000
+
+/** A dead-letter queue: its counts and attributes, and what sends to it. */
+export interface DeadLetterQueueStatus extends QueueAttributes {
+  /** Such as `consumer ratings` or `queue jobs`. */
+  sources: string[]
+}
 
 /** An open Eddy: tables, queues and consumers on one store. */
 export class Eddy {
@@ -145,6 +156,27 @@ export class Eddy {
     this.queue(queue)
     if (options.to !== undefined) this.queue(options.to)
     return moveMessages(this.store, queue, options)
+  }
+
+  /**
+   * The dead-letter queues (those a consumer or a redrive policy sends to), with what feeds
+   * each, their counts and the age of their oldest message.
+   */
+  async deadLetterQueues(): Promise<DeadLetterQueueStatus[]> {
+    const sources = new Map<string, string[]>()
+    const add = (queue: string, source: string) => sources.set(queue, [...(sources.get(queue) ?? []), source])
+    for (const consumer of this.#consumers.values()) {
+      const queue = deadLetterQueueOf(consumer)
+      if (queue) add(queue, `consumer ${consumer.name}`)
+    }
+    for (const queue of this.#queues.values()) {
+      if (queue.redrivePolicy) add(queue.redrivePolicy.deadLetterQueue, `queue ${queue.name}`)
+    }
+    const statuses: DeadLetterQueueStatus[] = []
+    for (const [queue, from] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
+      statuses.push({ ...(await this.queue(queue).attributes()), sources: from })
+    }
+    return statuses
   }
 
   /** The declared queues, dead-letter queues of consumers included. */
