@@ -164,7 +164,8 @@ export class Eddy {
    */
   async deadLetterQueues(): Promise<DeadLetterQueueStatus[]> {
     const sources = new Map<string, string[]>()
-    const add = (queue: string, source: string) => sources.set(queue, [...(sources.get(queue) ?? []), source])
+    const add = (queue: string, source: string) =>
+      sources.set(queue, [...(sources.get(queue) ?? []), source])
     for (const consumer of this.#consumers.values()) {
       const queue = deadLetterQueueOf(consumer)
       if (queue) add(queue, `consumer ${consumer.name}`)

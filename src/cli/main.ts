@@ -19,7 +19,9 @@ function positiveInteger(value: string): number {
 
 function positiveNumber(value: string): number {
   const number = Number(value)
-  if (!(number > 0) || !Number.isFinite(number)) throw new InvalidArgumentError('expected a positive number')
+  if (!(number > 0) || !Number.isFinite(number)) {
+    throw new InvalidArgumentError('expected a positive number')
+  }
   return number
 }
 
@@ -74,29 +76,37 @@ withCommonOptions(dlq.command('reprocess'))
   .option('--consumer <name>', 'use this consumer instead of the one named in each message')
   .option('--limit <count>', 'run at most this many messages', positiveInteger)
   .option('--rate <perSecond>', 'start at most this many handlers a second', positiveNumber)
-  .option('--concurrency <count>', 'handlers running at once, 1 to 100 (default 1)', positiveInteger)
+  .option('--concurrency <count>', 'handlers at once, 1 to 100 (default 1)', positiveInteger)
   .option('--dry-run', 'show what would run and through which consumer; change nothing')
   .option('--error <text>', 'only dead letters whose error contains this text')
   .option('--from-consumer <name>', 'only dead letters of this consumer')
   .option('--key <name=value>', 'only records with this key value (repeatable)', keyOption)
-  .option('--since <time>', 'only records that last failed at or after this time (ISO or 2h, 1d)', timeOption)
+  .option('--since <time>', 'only records that last failed at or after (ISO, 2h, 1d)', timeOption)
   .option('--until <time>', 'only records that last failed before this time', timeOption)
-  .option('--visibility-timeout <seconds>', 'how long a running or failed message stays hidden (default 30)', wholeSeconds)
+  .option(
+    '--visibility-timeout <seconds>',
+    'how long a running or failed message stays hidden (default 30)',
+    wholeSeconds,
+  )
   .option('--json', 'print the summary as one JSON object')
   .addHelpText(
     'after',
-    '\nExamples:\n  eddy dlq reprocess ratings-dlq --dry-run\n  eddy dlq reprocess ratings-dlq --error "rating" --rate 50 --concurrency 4',
+    '\nExamples:\n  eddy dlq reprocess ratings-dlq --dry-run\n' +
+      '  eddy dlq reprocess ratings-dlq --error "rating" --rate 50 --concurrency 4',
   )
   .action(reprocessCommand)
 
 withCommonOptions(dlq.command('move'))
-  .description('move the messages of QUEUE back to their source queue, or to --to; each becomes a new message')
+  .description('move the messages of QUEUE to their source queue or to --to, as new messages')
   .argument('<queue>', 'the queue to move messages out of')
-  .option('--to <queue>', 'destination of every message (default: the queue each was redriven from)')
+  .option('--to <queue>', 'destination of every message (default: the queue it was redriven from)')
   .option('--rate <perSecond>', 'move at most this many messages a second', positiveNumber)
   .option('--limit <count>', 'move at most this many messages', positiveInteger)
   .option('--json', 'print the summary as one JSON object')
-  .addHelpText('after', '\nExamples:\n  eddy dlq move jobs-dlq\n  eddy dlq move ratings-dlq --to ratings-retry --rate 100')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy dlq move jobs-dlq\n  eddy dlq move ratings-dlq --to ratings-retry --rate 50',
+  )
   .action(dlqMoveCommand)
 
 try {

@@ -16,7 +16,11 @@ export interface Progress {
 export function createProgress(title: string, json: boolean | undefined): Progress {
   if (json || !process.stderr.isTTY) return { start() {}, increment() {}, stop() {} }
   const bar = new SingleBar(
-    { format: `${title} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${title} [{bar}] {value}/{total} {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   )
   let total = 0

@@ -27,17 +27,21 @@ export function checkAttributes(
   if (attributes === undefined) return { json: null, sizeBytes: 0 }
   const names = Object.keys(attributes)
   if (names.length > maxAttributes) {
-    throw new ValidationError(`Message for queue "${queue}" has ${names.length} attributes: at most ${maxAttributes}`)
+    throw new ValidationError(
+      `Message for queue "${queue}" has ${names.length} attributes: at most ${maxAttributes}`,
+    )
   }
 
   let sizeBytes = 0
-  const stored: Record<string, { dataType: string; stringValue?: string; binaryValue?: string }> = {}
+  const stored: Record<string, { dataType: string; stringValue?: string; binaryValue?: string }> =
+    {}
   for (const name of names) {
     const value = checkAttribute(queue, name, attributes[name])
     stored[name] = value
     sizeBytes += Buffer.byteLength(name) + Buffer.byteLength(value.dataType)
     sizeBytes += value.stringValue !== undefined ? Buffer.byteLength(value.stringValue) : 0
-    sizeBytes += value.binaryValue !== undefined ? Buffer.from(value.binaryValue, 'base64').length : 0
+    sizeBytes +=
+      value.binaryValue !== undefined ? Buffer.from(value.binaryValue, 'base64').length : 0
   }
   return { json: names.length > 0 ? JSON.stringify(stored) : null, sizeBytes }
 }
@@ -45,16 +49,21 @@ export function checkAttributes(
 function checkAttribute(queue: string, name: string, value: MessageAttributeValue | undefined) {
   const problem = (what: string) =>
     new ValidationError(`Message attribute ${describe(name)} for queue "${queue}": ${what}`)
-  if (!namePattern.test(name)) throw problem('the name is not valid: use 1 to 256 letters, digits, "_", "-" or "."')
+  if (!namePattern.test(name))
+    throw problem('the name is not valid: use 1 to 256 letters, digits, "_", "-" or "."')
   if (!value || !typePattern.test(value.dataType)) {
     throw problem(`dataType is ${describe(value?.dataType)}, expected String, Number or Binary`)
   }
   if (value.dataType.startsWith('Binary')) {
     if (value.binaryValue === undefined) throw problem('a Binary attribute needs binaryValue')
-    const bytes = typeof value.binaryValue === 'string' ? Buffer.from(value.binaryValue, 'base64') : Buffer.from(value.binaryValue)
+    const bytes =
+      typeof value.binaryValue === 'string'
+        ? Buffer.from(value.binaryValue, 'base64')
+        : Buffer.from(value.binaryValue)
     return { dataType: value.dataType, binaryValue: bytes.toString('base64') }
   }
-  if (typeof value.stringValue !== 'string') throw problem(`a ${value.dataType} attribute needs stringValue`)
+  if (typeof value.stringValue !== 'string')
+    throw problem(`a ${value.dataType} attribute needs stringValue`)
   if (value.dataType.startsWith('Number') && !Number.isFinite(Number(value.stringValue))) {
     throw problem(`stringValue ${describe(value.stringValue)} is not a number`)
   }
@@ -64,7 +73,10 @@ function checkAttribute(queue: string, name: string, value: MessageAttributeValu
 /** Parses stored attributes back; binary values come back as bytes. */
 export function parseAttributes(json: string | null): MessageAttributes {
   if (!json) return {}
-  const stored = JSON.parse(json) as Record<string, { dataType: string; stringValue?: string; binaryValue?: string }>
+  const stored = JSON.parse(json) as Record<
+    string,
+    { dataType: string; stringValue?: string; binaryValue?: string }
+  >
   const attributes: MessageAttributes = {}
   for (const [name, value] of Object.entries(stored)) {
     attributes[name] =
@@ -78,7 +90,10 @@ export function parseAttributes(json: string | null): MessageAttributes {
 /** `MD5OfMessageAttributes` as SQS computes it; null without attributes. */
 export function md5OfAttributes(json: string | null): string | null {
   if (!json) return null
-  const stored = JSON.parse(json) as Record<string, { dataType: string; stringValue?: string; binaryValue?: string }>
+  const stored = JSON.parse(json) as Record<
+    string,
+    { dataType: string; stringValue?: string; binaryValue?: string }
+  >
   const hash = createHash('md5')
   const lengthPrefixed = (bytes: Buffer) => {
     const length = Buffer.alloc(4)
@@ -92,7 +107,11 @@ export function md5OfAttributes(json: string | null): string | null {
     lengthPrefixed(Buffer.from(value.dataType, 'utf8'))
     const binary = value.binaryValue !== undefined
     hash.update(Buffer.from([binary ? 2 : 1]))
-    lengthPrefixed(binary ? Buffer.from(value.binaryValue ?? '', 'base64') : Buffer.from(value.stringValue ?? '', 'utf8'))
+    lengthPrefixed(
+      binary
+        ? Buffer.from(value.binaryValue ?? '', 'base64')
+        : Buffer.from(value.stringValue ?? '', 'utf8'),
+    )
   }
   return hash.digest('hex')
 }

@@ -7,9 +7,21 @@
 import { ValidationError, describe } from '../errors.ts'
 import type { PeekedMessage, QueueDepth, QueueRow, Store, StoredMessage } from '../store/index.ts'
 import { md5OfAttributes, parseAttributes, type MessageAttributes } from './attributes.ts'
-import { queueDefinitionSchema, queueLimits, toQueueRow, type QueueDefinition } from './definition.ts'
+import {
+  queueDefinitionSchema,
+  queueLimits,
+  toQueueRow,
+  type QueueDefinition,
+} from './definition.ts'
 import { pollUntil } from './long-poll.ts'
-import { checkBatch, checkWhole, handleError, toNewMessage, type SendBatchEntry, type SendOptions } from './validate.ts'
+import {
+  checkBatch,
+  checkWhole,
+  handleError,
+  toNewMessage,
+  type SendBatchEntry,
+  type SendOptions,
+} from './validate.ts'
 
 export { deadLetterFormat, parseDeadLetter, toDeadLetter, type DeadLetter } from './dead-letter.ts'
 export type { MessageAttributes, MessageAttributeValue } from './attributes.ts'
@@ -135,7 +147,12 @@ export class Queue {
     })
     if (valid.length === 0) return { successful: [], failed }
 
-    const sent = await this.store.write((tx) => tx.sendMessages(this.name, valid.map((v) => v.message)))
+    const sent = await this.store.write((tx) =>
+      tx.sendMessages(
+        this.name,
+        valid.map((v) => v.message),
+      ),
+    )
     const successful = valid.map(({ id, message }, index) => ({
       id,
       ...(sent[index] as Omit<SendResult, 'md5OfMessageAttributes'>),
@@ -149,14 +166,25 @@ export class Queue {
    * With a wait time, waits until a message arrives or the time ends, without polling.
    */
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
-    const max = checkWhole(this.name, 'maxMessages', options.maxMessages ?? 1, 1, queueLimits.batchEntries)
+    const max = checkWhole(
+      this.name,
+      'maxMessages',
+      options.maxMessages ?? 1,
+      1,
+      queueLimits.batchEntries,
+    )
     const hideMs = this.#visibilityMs(options.visibilityTimeoutSeconds)
     const waitSeconds = options.waitTimeSeconds ?? this.definition.receiveWaitTimeSeconds ?? 0
     checkWhole(this.name, 'waitTimeSeconds', waitSeconds, 0, queueLimits.maxWaitTimeSeconds)
 
     const receiveNow = () =>
       this.store.write((tx) => tx.receiveMessages(this.name, { max, visibilityTimeoutMs: hideMs }))
-    const messages = await pollUntil(this.store, this.name, Date.now() + waitSeconds * 1000, receiveNow)
+    const messages = await pollUntil(
+      this.store,
+      this.name,
+      Date.now() + waitSeconds * 1000,
+      receiveNow,
+    )
     return messages.map(toReceived)
   }
 
@@ -172,7 +200,9 @@ export class Queue {
   }
 
   /** Deletes 1 to 10 received messages in one write; each entry gets its own result. */
-  async deleteBatch(entries: { id: string; receiptHandle: string }[]): Promise<BatchResult<object>> {
+  async deleteBatch(
+    entries: { id: string; receiptHandle: string }[],
+  ): Promise<BatchResult<object>> {
     checkBatch(this.name, entries)
     const outcomes = await this.store.write(async (tx) =>
       Promise.all(entries.map((entry) => tx.deleteMessage(this.name, entry.receiptHandle))),
@@ -190,7 +220,9 @@ export class Queue {
   /** Hides an in-flight message for `visibilityTimeoutSeconds` from now; 0 makes it visible. */
   async changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
     const hideMs = this.#visibilityMs(visibilityTimeoutSeconds)
-    const outcome = await this.store.write((tx) => tx.changeVisibility(this.name, receiptHandle, hideMs))
+    const outcome = await this.store.write((tx) =>
+      tx.changeVisibility(this.name, receiptHandle, hideMs),
+    )
     const error = handleError(this.name, outcome, receiptHandle)
     if (error) throw error
   }
@@ -225,7 +257,15 @@ export class Queue {
 
   #visibilityMs(seconds: number | undefined): number {
     if (seconds === undefined) return this.#row.visibilityTimeoutMs
-    return checkWhole(this.name, 'visibilityTimeoutSeconds', seconds, 0, queueLimits.maxVisibilityTimeoutSeconds) * 1000
+    return (
+      checkWhole(
+        this.name,
+        'visibilityTimeoutSeconds',
+        seconds,
+        0,
+        queueLimits.maxVisibilityTimeoutSeconds,
+      ) * 1000
+    )
   }
 }
 

@@ -35,7 +35,11 @@ export interface MoveSummary {
 }
 
 /** Moves the visible messages of `queue`; see the module comment. */
-export async function moveMessages(store: Store, queue: string, options: MoveOptions = {}): Promise<MoveSummary> {
+export async function moveMessages(
+  store: Store,
+  queue: string,
+  options: MoveOptions = {},
+): Promise<MoveSummary> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   // About ten batches a second under a rate, so that the rate is smooth and a cancel is prompt.
   const batchSize = options.ratePerSecond ? Math.min(10, Math.ceil(options.ratePerSecond / 10)) : 10
@@ -43,10 +47,12 @@ export async function moveMessages(store: Store, queue: string, options: MoveOpt
   const messages: MovedMessage[] = []
   options.onStart?.((await store.queueDepth(queue)).visible)
 
-  for (let after = 0, done = false; !done && !options.signal?.aborted && messages.length < limit; ) {
+  for (let after = 0, done = false; !done && !options.signal?.aborted && messages.length < limit;) {
     const max = Math.min(batchSize, limit - messages.length)
     await pace.start(async () => {
-      const batch = await store.write((tx) => tx.moveMessages(queue, options.to ?? null, after, max))
+      const batch = await store.write((tx) =>
+        tx.moveMessages(queue, options.to ?? null, after, max),
+      )
       for (const message of batch) options.onMessage?.(message)
       messages.push(...batch)
       after = batch.at(-1)?.sequence ?? after

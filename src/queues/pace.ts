@@ -16,10 +16,14 @@ export class Pace {
     private readonly concurrency = 1,
   ) {
     if (ratePerSecond !== undefined && !(ratePerSecond > 0 && Number.isFinite(ratePerSecond))) {
-      throw new ValidationError(`Rate is ${describe(ratePerSecond)}: expected a positive number of messages per second`)
+      throw new ValidationError(
+        `Rate is ${describe(ratePerSecond)}: expected a positive number of messages per second`,
+      )
     }
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
-      throw new ValidationError(`Concurrency is ${describe(concurrency)}: expected a whole number from 1 to 100`)
+      throw new ValidationError(
+        `Concurrency is ${describe(concurrency)}: expected a whole number from 1 to 100`,
+      )
     }
     this.#intervalMs = ratePerSecond ? 1000 / ratePerSecond : 0
   }

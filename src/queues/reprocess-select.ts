@@ -56,5 +56,7 @@ function matches(letter: DeadLetter, filter: ReprocessFilter): boolean {
   if (filter.failedBeforeMs !== undefined && !(failedAtMs < filter.failedBeforeMs)) return false
 
   const keys = letter.record.keys
-  return Object.entries(filter.key ?? {}).every(([name, value]) => String(keys[name]) === String(value))
+  return Object.entries(filter.key ?? {}).every(
+    ([name, value]) => String(keys[name]) === String(value),
+  )
 }

@@ -48,7 +48,8 @@ export interface ReprocessOptions {
  * left), `malformed` (not a dead letter; left), `no-consumer` (names no known consumer; left),
  * `would-run` (dry run), `unavailable` (received by someone else or redriven meanwhile).
  */
-export type ReprocessResult = 'reprocessed' | 'failed' | 'malformed' | 'no-consumer' | 'would-run' | 'unavailable'
+export type ReprocessResult =
+  'reprocessed' | 'failed' | 'malformed' | 'no-consumer' | 'would-run' | 'unavailable'
 
 /** What happened to one message. */
 export interface ReprocessedMessage {
@@ -99,10 +100,21 @@ export async function reprocess(
 ): Promise<ReprocessSummary> {
   const hideMs = (options.visibilityTimeoutSeconds ?? 30) * 1000
   const pace = new Pace(options.ratePerSecond, options.concurrency ?? 1)
-  const run: Run = { store, queue, consumers, log, options, hideMs, pace, messages: [], started: 0, filteredOut: 0 }
+  const run: Run = {
+    store,
+    queue,
+    consumers,
+    log,
+    options,
+    hideMs,
+    pace,
+    messages: [],
+    started: 0,
+    filteredOut: 0,
+  }
   options.onStart?.((await store.queueDepth(queue)).visible)
 
-  for (let after = 0; !isDone(run); ) {
+  for (let after = 0; !isDone(run);) {
     const page = await store.peekMessages(queue, after, pageSize)
     if (page.length === 0) break
     for (const message of page) {
@@ -116,7 +128,10 @@ export async function reprocess(
 }
 
 function isDone(run: Run): boolean {
-  return run.options.signal?.aborted === true || run.started >= (run.options.limit ?? Number.POSITIVE_INFINITY)
+  return (
+    run.options.signal?.aborted === true ||
+    run.started >= (run.options.limit ?? Number.POSITIVE_INFINITY)
+  )
 }
 
 async function visit(run: Run, message: PeekedMessage): Promise<void> {
@@ -136,22 +151,41 @@ async function visit(run: Run, message: PeekedMessage): Promise<void> {
 
   const where = { ...base, sequenceNumber: choice.deadLetter.record.sequenceNumber }
   if (choice.kind === 'no-consumer') {
-    log.warn({ consumer: choice.consumer }, 'no such consumer in the config; message left in the queue')
-    return report(run, { ...where, consumer: choice.consumer, result: 'no-consumer', error: `no consumer named "${choice.consumer}"` })
+    log.warn(
+      { consumer: choice.consumer },
+      'no such consumer in the config; message left in the queue',
+    )
+    return report(run, {
+      ...where,
+      consumer: choice.consumer,
+      result: 'no-consumer',
+      error: `no consumer named "${choice.consumer}"`,
+    })
   }
   run.started++
-  if (options.dryRun) return report(run, { ...where, consumer: choice.consumer.name, result: 'would-run' })
+  if (options.dryRun)
+    return report(run, { ...where, consumer: choice.consumer.name, result: 'would-run' })
 
   await run.pace.start(() => runOne(run, message.messageId, choice.consumer, choice.deadLetter))
 }
 
-async function runOne(run: Run, messageId: string, consumer: ResolvedConsumer, letter: DeadLetter): Promise<void> {
+async function runOne(
+  run: Run,
+  messageId: string,
+  consumer: ResolvedConsumer,
+  letter: DeadLetter,
+): Promise<void> {
   const where = { messageId, consumer: consumer.name, sequenceNumber: letter.record.sequenceNumber }
   const log = run.log.child({ [logFields.queue]: run.queue, messageId })
   const claimed = await claim(run, messageId)
   if (!claimed) return report(run, { ...where, result: 'unavailable' })
 
-  const error = await invokeRecordHandler(consumer, letter.record, letter.attempts + claimed.receiveCount, run.log)
+  const error = await invokeRecordHandler(
+    consumer,
+    letter.record,
+    letter.attempts + claimed.receiveCount,
+    run.log,
+  )
   if (error) {
     log.warn({ err: error }, 'reprocessed record failed again; message left in the queue')
     return report(run, { ...where, result: 'failed', error: `${error.name}: ${error.message}` })
@@ -160,7 +194,8 @@ async function runOne(run: Run, messageId: string, consumer: ResolvedConsumer, l
   // The handler outlived the visibility timeout and someone received the message again: it
   // will run once more there. Raise visibilityTimeoutSeconds above the handler's longest run.
   const outcome = await run.store.write((tx) => tx.deleteMessage(run.queue, claimed.receiptHandle))
-  if (outcome === 'stale') log.warn('handler succeeded after the visibility timeout; the message was received again')
+  if (outcome === 'stale')
+    log.warn('handler succeeded after the visibility timeout; the message was received again')
   report(run, { ...where, result: 'reprocessed' })
 }
 
@@ -176,7 +211,10 @@ function report(run: Run, result: ReprocessedMessage): void {
   run.options.onMessage?.(result)
 }
 
-function summarize(run: Run, depth: { visible: number; inFlight: number; delayed: number }): ReprocessSummary {
+function summarize(
+  run: Run,
+  depth: { visible: number; inFlight: number; delayed: number },
+): ReprocessSummary {
   const count = (result: ReprocessResult) => run.messages.filter((m) => m.result === result).length
   return {
     queue: run.queue,

@@ -31,7 +31,9 @@ const fifoIdPattern = /^[\x21-\x7e]{1,128}$/
 /** Checks one message against its queue and turns it into the store's form. */
 export function toNewMessage(queue: QueueRow, body: string, options: SendOptions = {}): NewMessage {
   if (typeof body !== 'string' || body.length === 0) {
-    throw new ValidationError(`Message for queue "${queue.name}" must be a non-empty string, got ${describe(body)}`)
+    throw new ValidationError(
+      `Message for queue "${queue.name}" must be a non-empty string, got ${describe(body)}`,
+    )
   }
   const attributes = checkAttributes(queue.name, options.messageAttributes)
   const sizeBytes = Buffer.byteLength(body) + attributes.sizeBytes
@@ -52,7 +54,9 @@ export function toNewMessage(queue: QueueRow, body: string, options: SendOptions
 function delayMs(queue: QueueRow, seconds: number | undefined): number {
   if (seconds === undefined) return queue.delayMs
   if (queue.fifo) {
-    throw new ValidationError(`Queue "${queue.name}" is FIFO: a delay is set for the queue, not per message`)
+    throw new ValidationError(
+      `Queue "${queue.name}" is FIFO: a delay is set for the queue, not per message`,
+    )
   }
   checkWhole(queue.name, 'delaySeconds', seconds, 0, queueLimits.maxDelaySeconds)
   return seconds * 1000
@@ -68,7 +72,9 @@ function fifoIds(queue: QueueRow, body: string, options: SendOptions) {
   }
   const given = options.messageDeduplicationId
   if (given !== undefined && !fifoIdPattern.test(given)) {
-    throw new ValidationError(`Queue "${queue.name}": messageDeduplicationId ${describe(given)} is not 1 to 128 printable characters`)
+    throw new ValidationError(
+      `Queue "${queue.name}": messageDeduplicationId ${describe(given)} is not 1 to 128 printable characters`,
+    )
   }
   if (given === undefined && !queue.contentBasedDeduplication) {
     throw new ValidationError(
@@ -81,25 +87,42 @@ function fifoIds(queue: QueueRow, body: string, options: SendOptions) {
 /** Checks a batch as a whole: 1 to 10 entries with distinct, well-formed ids. */
 export function checkBatch(queue: string, entries: readonly { id: string }[]): void {
   if (!Array.isArray(entries) || entries.length === 0) {
-    throw new ValidationError(`Batch for queue "${queue}" is empty: give 1 to ${queueLimits.batchEntries} entries`)
+    throw new ValidationError(
+      `Batch for queue "${queue}" is empty: give 1 to ${queueLimits.batchEntries} entries`,
+    )
   }
   if (entries.length > queueLimits.batchEntries) {
-    throw new ValidationError(`Batch for queue "${queue}" has ${entries.length} entries: at most ${queueLimits.batchEntries}`)
+    throw new ValidationError(
+      `Batch for queue "${queue}" has ${entries.length} entries: at most ${queueLimits.batchEntries}`,
+    )
   }
   const seen = new Set<string>()
   for (const { id } of entries) {
     if (typeof id !== 'string' || !entryIdPattern.test(id)) {
-      throw new ValidationError(`Batch for queue "${queue}": entry id ${describe(id)} is not 1 to 80 letters, digits, "_" or "-"`)
+      throw new ValidationError(
+        `Batch for queue "${queue}": entry id ${describe(id)} is not 1 to 80 letters, digits, "_" or "-"`,
+      )
     }
-    if (seen.has(id)) throw new ValidationError(`Batch for queue "${queue}": entry id "${id}" appears twice; ids must be distinct`)
+    if (seen.has(id))
+      throw new ValidationError(
+        `Batch for queue "${queue}": entry id "${id}" appears twice; ids must be distinct`,
+      )
     seen.add(id)
   }
 }
 
 /** Checks a whole number option; throws naming the queue, the option and the range. */
-export function checkWhole(queue: string, option: string, value: unknown, min: number, max: number): number {
+export function checkWhole(
+  queue: string,
+  option: string,
+  value: unknown,
+  min: number,
+  max: number,
+): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`Queue "${queue}": ${option} is ${describe(value)}, expected a whole number from ${min} to ${max}`)
+    throw new ValidationError(
+      `Queue "${queue}": ${option} is ${describe(value)}, expected a whole number from ${min} to ${max}`,
+    )
   }
   return value
 }
@@ -113,12 +136,16 @@ export function handleError(queue: string, outcome: HandleOutcome, handle: strin
     case 'invalid':
       return new ValidationError(`Queue "${queue}": ${quoted} is not a receipt handle`)
     case 'other-queue':
-      return new ValidationError(`Queue "${queue}": receipt handle ${quoted} belongs to another queue`)
+      return new ValidationError(
+        `Queue "${queue}": receipt handle ${quoted} belongs to another queue`,
+      )
     case 'stale':
       return new ConflictError(
         `Queue "${queue}": receipt handle ${quoted} is stale: the message was received again since, or its visibility timeout ended; use the newest receipt handle`,
       )
     case 'gone':
-      return new NotFoundError(`Queue "${queue}": the message of receipt handle ${quoted} is no longer in the queue`)
+      return new NotFoundError(
+        `Queue "${queue}": the message of receipt handle ${quoted} is no longer in the queue`,
+      )
   }
 }

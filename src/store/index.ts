@@ -197,14 +197,23 @@ export interface WriteTx {
   /** Deletes a received message by its current receipt handle. */
   deleteMessage(queue: string, receiptHandle: string): Promise<HandleOutcome>
   /** Hides a received message for `visibilityTimeoutMs` from now (0: visible at once). */
-  changeVisibility(queue: string, receiptHandle: string, visibilityTimeoutMs: number): Promise<HandleOutcome>
+  changeVisibility(
+    queue: string,
+    receiptHandle: string,
+    visibilityTimeoutMs: number,
+  ): Promise<HandleOutcome>
   /** Deletes every message of a queue; returns how many. */
   purgeQueue(queue: string): Promise<number>
   /**
    * Moves up to `max` visible messages after `afterSequence` to `to`, or when `to` is null to the
    * queue each came from; each arrives as a new message. Messages without a destination are left.
    */
-  moveMessages(from: string, to: string | null, afterSequence: number, max: number): Promise<MovedMessage[]>
+  moveMessages(
+    from: string,
+    to: string | null,
+    afterSequence: number,
+    max: number,
+  ): Promise<MovedMessage[]>
   /** Deletes up to `limit` records older than the stream's retention; returns how many. */
   trimStream(stream: string, olderThanMs: number, limit: number): Promise<number>
 }

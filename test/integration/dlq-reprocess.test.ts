@@ -18,8 +18,12 @@ function ratingsApp() {
     applied.set(image.title, (applied.get(image.title) ?? 0) + 1)
   }
   const config: EddyConfig = {
-    tables: [{ name: 'movies', partitionKey: { name: 'title', type: 'string' }, stream: { shards: 2 } }],
-    consumers: [{ name: 'ratings', stream: 'movies', handleRecord, onFailure: { deadLetter: 'ratings-dlq' } }],
+    tables: [
+      { name: 'movies', partitionKey: { name: 'title', type: 'string' }, stream: { shards: 2 } },
+    ],
+    consumers: [
+      { name: 'ratings', stream: 'movies', handleRecord, onFailure: { deadLetter: 'ratings-dlq' } },
+    ],
   }
   return { config, applied, state }
 }
@@ -62,7 +66,9 @@ describe('dlq reprocess', () => {
       const summary = await eddy.reprocess('ratings-dlq', { limit: 2, visibilityTimeoutSeconds: 0 })
       assert.equal(summary.failed, 2)
       assert.equal(summary.left, 10)
-      const counts = (await eddy.queue('ratings-dlq').peek({ limit: 100 })).map((m) => m.receiveCount)
+      const counts = (await eddy.queue('ratings-dlq').peek({ limit: 100 })).map(
+        (m) => m.receiveCount,
+      )
       assert.deepEqual(counts.sort(), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
     })
   })
@@ -75,7 +81,9 @@ describe('dlq reprocess', () => {
       const byKey = await eddy.reprocess('ratings-dlq', { filter: { key: { title: 'new 3' } } })
       assert.equal(byKey.reprocessed, 1)
       assert.equal(byKey.filteredOut, 9)
-      const byError = await eddy.reprocess('ratings-dlq', { filter: { errorContains: 'no such error' } })
+      const byError = await eddy.reprocess('ratings-dlq', {
+        filter: { errorContains: 'no such error' },
+      })
       assert.equal(byError.reprocessed, 0)
       assert.equal(byError.left, 9)
       const peeked = await eddy.queue('ratings-dlq').peek({ limit: 100 })
@@ -99,7 +107,11 @@ describe('dlq reprocess', () => {
   test('dlq reprocess - the redrive policy of the dead-letter queue itself still applies', () => {
     const { config } = ratingsApp()
     config.queues = [
-      { name: 'ratings-dlq', visibilityTimeoutSeconds: 0, redrivePolicy: { deadLetterQueue: 'ratings-parked', maxReceiveCount: 1 } },
+      {
+        name: 'ratings-dlq',
+        visibilityTimeoutSeconds: 0,
+        redrivePolicy: { deadLetterQueue: 'ratings-parked', maxReceiveCount: 1 },
+      },
       { name: 'ratings-parked' },
     ]
     return withEddy(config, async (eddy) => {

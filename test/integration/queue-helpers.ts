@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import { createLogger, open, type Eddy, type EddyConfig } from '../../src/index.ts'
 
 /** Runs `body` with an Eddy opened on a new database; closes it and removes the folder after. */
-export async function withEddy<T>(config: EddyConfig, body: (eddy: Eddy, dir: string) => Promise<T>): Promise<T> {
+export async function withEddy<T>(
+  config: EddyConfig,
+  body: (eddy: Eddy, dir: string) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'eddy-queues-'))
   const eddy = await open(
     { ...config, store: { path: join(dir, 'eddy.db'), pollIntervalMs: 20, ...config.store } },

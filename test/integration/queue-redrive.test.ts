@@ -6,8 +6,15 @@ import { sleep, withEddy } from './queue-helpers.ts'
 
 const redriveConfig = {
   queues: [
-    { name: 'jobs', visibilityTimeoutSeconds: 0, redrivePolicy: { deadLetterQueue: 'jobs-dlq', maxReceiveCount: 2 } },
-    { name: 'jobs-dlq', redriveAllowPolicy: { permission: 'byQueue' as const, sourceQueues: ['jobs'] } },
+    {
+      name: 'jobs',
+      visibilityTimeoutSeconds: 0,
+      redrivePolicy: { deadLetterQueue: 'jobs-dlq', maxReceiveCount: 2 },
+    },
+    {
+      name: 'jobs-dlq',
+      redriveAllowPolicy: { permission: 'byQueue' as const, sourceQueues: ['jobs'] },
+    },
     { name: 'other' },
   ],
 }
@@ -31,7 +38,10 @@ describe('queue redrive', () => {
   test('queue redrive - move sends dead letters back to their source queue as new messages', () =>
     withEddy(redriveConfig, async (eddy) => {
       const jobs = eddy.queue('jobs')
-      await jobs.sendBatch([{ id: 'a', body: 'a' }, { id: 'b', body: 'b' }])
+      await jobs.sendBatch([
+        { id: 'a', body: 'a' },
+        { id: 'b', body: 'b' },
+      ])
       for (let i = 0; i < 3; i++) await jobs.receive({ maxMessages: 10 })
       assert.equal((await eddy.queue('jobs-dlq').depth()).visible, 2)
 
@@ -83,13 +93,25 @@ describe('queue redrive', () => {
       /queues\[0\]\.redrivePolicy\.deadLetterQueue: "dlq" has a redrive allow policy that does not list "a"/,
     )
     assert.throws(
-      () => validateConfigForTests({ queues: [{ name: 'a', redrivePolicy: { deadLetterQueue: 'missing', maxReceiveCount: 3 } }] }),
+      () =>
+        validateConfigForTests({
+          queues: [
+            { name: 'a', redrivePolicy: { deadLetterQueue: 'missing', maxReceiveCount: 3 } },
+          ],
+        }),
       ConfigError,
     )
     assert.throws(
       () =>
         validateConfigForTests({
-          queues: [{ name: 'a.fifo', fifo: true, redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 3 } }, { name: 'dlq' }],
+          queues: [
+            {
+              name: 'a.fifo',
+              fifo: true,
+              redrivePolicy: { deadLetterQueue: 'dlq', maxReceiveCount: 3 },
+            },
+            { name: 'dlq' },
+          ],
         }),
       /not of the same kind/,
     )
@@ -102,7 +124,12 @@ describe('fifo queues', () => {
   test('fifo queues - messages of a group arrive in order and the group waits while one is in flight', () =>
     withEddy(fifoConfig, async (eddy) => {
       const queue = eddy.queue('orders.fifo')
-      for (const [group, body] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2']]) {
+      for (const [group, body] of [
+        ['a', 'a1'],
+        ['b', 'b1'],
+        ['a', 'a2'],
+        ['b', 'b2'],
+      ]) {
         await queue.send(body as string, { messageGroupId: group, messageDeduplicationId: body })
       }
       const [first] = await queue.receive()
@@ -131,22 +158,34 @@ describe('fifo queues', () => {
     }))
 
   test('fifo queues - a send with a deduplication id seen within 5 minutes is dropped', () =>
-    withEddy({ queues: [{ name: 'orders.fifo', fifo: true, contentBasedDeduplication: true }] }, async (eddy) => {
-      const queue = eddy.queue('orders.fifo')
-      const first = await queue.send('same', { messageGroupId: 'g' })
-      const second = await queue.send('same', { messageGroupId: 'g' })
-      const third = await queue.send('same', { messageGroupId: 'g', messageDeduplicationId: 'other' })
-      assert.equal(second.duplicate, true)
-      assert.equal(second.messageId, first.messageId)
-      assert.equal(third.duplicate, false)
-      assert.equal((await queue.depth()).visible, 2)
-      await assert.rejects(queue.send('x'), /Queue "orders.fifo" is FIFO: messageGroupId is undefined/)
-    }))
+    withEddy(
+      { queues: [{ name: 'orders.fifo', fifo: true, contentBasedDeduplication: true }] },
+      async (eddy) => {
+        const queue = eddy.queue('orders.fifo')
+        const first = await queue.send('same', { messageGroupId: 'g' })
+        const second = await queue.send('same', { messageGroupId: 'g' })
+        const third = await queue.send('same', {
+          messageGroupId: 'g',
+          messageDeduplicationId: 'other',
+        })
+        assert.equal(second.duplicate, true)
+        assert.equal(second.messageId, first.messageId)
+        assert.equal(third.duplicate, false)
+        assert.equal((await queue.depth()).visible, 2)
+        await assert.rejects(
+          queue.send('x'),
+          /Queue "orders.fifo" is FIFO: messageGroupId is undefined/,
+        )
+      },
+    ))
 
   test('fifo queues - a FIFO queue refuses a per-message delay and needs a deduplication id', () =>
     withEddy({ queues: [{ name: 'orders.fifo', fifo: true }] }, async (eddy) => {
       const queue = eddy.queue('orders.fifo')
-      await assert.rejects(queue.send('x', { messageGroupId: 'g' }), /give a messageDeduplicationId/)
+      await assert.rejects(
+        queue.send('x', { messageGroupId: 'g' }),
+        /give a messageDeduplicationId/,
+      )
       await assert.rejects(
         queue.send('x', { messageGroupId: 'g', messageDeduplicationId: 'd', delaySeconds: 5 }),
         /a delay is set for the queue, not per message/,

@@ -26,20 +26,35 @@ describe('queues', () => {
         { id: 'b', body: 'far too long for the limit' },
         { id: 'c', body: 'ok', delaySeconds: 901 },
       ])
-      assert.deepEqual(result.successful.map((s) => s.id), ['a'])
-      assert.deepEqual(result.failed.map((f) => f.id), ['b', 'c'])
+      assert.deepEqual(
+        result.successful.map((s) => s.id),
+        ['a'],
+      )
+      assert.deepEqual(
+        result.failed.map((f) => f.id),
+        ['b', 'c'],
+      )
       assert.match(result.failed[0]?.message ?? '', /queue "jobs".*over the queue's limit of 10/)
       await assert.rejects(queue.sendBatch([]), /Batch for queue "jobs" is empty/)
       const eleven = Array.from({ length: 11 }, (_, i) => ({ id: `m${i}`, body: 'x' }))
       await assert.rejects(queue.sendBatch(eleven), /has 11 entries: at most 10/)
-      await assert.rejects(queue.sendBatch([{ id: 'x', body: '1' }, { id: 'x', body: '2' }]), /"x" appears twice/)
+      await assert.rejects(
+        queue.sendBatch([
+          { id: 'x', body: '1' },
+          { id: 'x', body: '2' },
+        ]),
+        /"x" appears twice/,
+      )
     }))
 
   test('queues - message attributes come back with their MD5', () =>
     withEddy({ queues: [{ name: 'jobs' }] }, async (eddy) => {
       const queue = eddy.queue('jobs')
       const sent = await queue.send('body', {
-        messageAttributes: { kind: { dataType: 'String', stringValue: 'a' }, n: { dataType: 'Number', stringValue: '3' } },
+        messageAttributes: {
+          kind: { dataType: 'String', stringValue: 'a' },
+          n: { dataType: 'Number', stringValue: '3' },
+        },
       })
       const [message] = await queue.receive()
       assert.equal(message?.messageAttributes.kind?.stringValue, 'a')
@@ -69,7 +84,10 @@ describe('queues', () => {
       assert.equal(second?.receiveCount, 2)
       assert.equal(second?.firstReceivedAtMs, first?.firstReceivedAtMs)
       await assert.rejects(queue.delete(first?.receiptHandle ?? ''), ConflictError)
-      await assert.rejects(queue.delete(first?.receiptHandle ?? ''), /Queue "jobs": receipt handle .* is stale/)
+      await assert.rejects(
+        queue.delete(first?.receiptHandle ?? ''),
+        /Queue "jobs": receipt handle .* is stale/,
+      )
       await queue.delete(second?.receiptHandle ?? '')
       assert.equal((await queue.depth()).visible + (await queue.depth()).inFlight, 0)
     }))
@@ -82,15 +100,24 @@ describe('queues', () => {
       await queue.changeVisibility(message?.receiptHandle ?? '', 0)
       const [again] = await queue.receive()
       assert.equal(again?.receiveCount, 2)
-      await assert.rejects(queue.changeVisibility(again?.receiptHandle ?? '', 43_201), /visibilityTimeoutSeconds is 43201/)
+      await assert.rejects(
+        queue.changeVisibility(again?.receiptHandle ?? '', 43_201),
+        /visibilityTimeoutSeconds is 43201/,
+      )
     }))
 
   test('queues - a receipt handle of another queue or no handle at all is refused naming the queue', () =>
     withEddy({ queues: [{ name: 'a' }, { name: 'b' }] }, async (eddy) => {
       await eddy.queue('a').send('x')
       const [message] = await eddy.queue('a').receive()
-      await assert.rejects(eddy.queue('b').delete(message?.receiptHandle ?? ''), /Queue "b": receipt handle .* belongs to another queue/)
-      await assert.rejects(eddy.queue('b').delete('nonsense'), /Queue "b": "nonsense" is not a receipt handle/)
+      await assert.rejects(
+        eddy.queue('b').delete(message?.receiptHandle ?? ''),
+        /Queue "b": receipt handle .* belongs to another queue/,
+      )
+      await assert.rejects(
+        eddy.queue('b').delete('nonsense'),
+        /Queue "b": "nonsense" is not a receipt handle/,
+      )
       const batch = await eddy.queue('a').deleteBatch([
         { id: 'good', receiptHandle: message?.receiptHandle ?? '' },
         { id: 'bad', receiptHandle: 'nonsense' },
@@ -105,7 +132,10 @@ describe('queues', () => {
       const queue = eddy.queue('jobs')
       await assert.rejects(queue.send('12345'), ValidationError)
       await assert.rejects(queue.receive({ maxMessages: 11 }), /Queue "jobs": maxMessages is 11/)
-      await assert.rejects(queue.receive({ visibilityTimeoutSeconds: -1 }), /Queue "jobs": visibilityTimeoutSeconds is -1/)
+      await assert.rejects(
+        queue.receive({ visibilityTimeoutSeconds: -1 }),
+        /Queue "jobs": visibilityTimeoutSeconds is -1/,
+      )
       await assert.rejects(queue.receive({ waitTimeSeconds: 21 }), /waitTimeSeconds is 21/)
     }))
 
@@ -138,7 +168,11 @@ describe('queues', () => {
   test('queues - purge deletes every message and attributes count them first', () =>
     withEddy({ queues: [{ name: 'jobs' }] }, async (eddy) => {
       const queue = eddy.queue('jobs')
-      await queue.sendBatch([{ id: 'a', body: '1' }, { id: 'b', body: '2', delaySeconds: 60 }, { id: 'c', body: '3' }])
+      await queue.sendBatch([
+        { id: 'a', body: '1' },
+        { id: 'b', body: '2', delaySeconds: 60 },
+        { id: 'c', body: '3' },
+      ])
       await queue.receive()
       const attributes = await queue.attributes()
       assert.deepEqual([attributes.visible, attributes.inFlight, attributes.delayed], [1, 1, 1])

@@ -1,5 +1,11 @@
 /** `eddy dlq list`: the dead-letter queues, what feeds them, their depth and oldest message. */
-import { formatDuration, openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+import {
+  formatDuration,
+  openFromCli,
+  printJson,
+  printTable,
+  type CommonOptions,
+} from '../context.ts'
 
 export async function dlqListCommand(options: CommonOptions): Promise<void> {
   const eddy = await openFromCli(options)
@@ -15,7 +21,9 @@ export async function dlqListCommand(options: CommonOptions): Promise<void> {
         q.visible,
         q.inFlight,
         q.delayed,
-        formatDuration(q.oldestMessageAgeSeconds === null ? null : q.oldestMessageAgeSeconds * 1000),
+        formatDuration(
+          q.oldestMessageAgeSeconds === null ? null : q.oldestMessageAgeSeconds * 1000,
+        ),
       ]),
     )
   } finally {

@@ -4,7 +4,13 @@
  */
 import { parseDeadLetter } from '../../queues/dead-letter.ts'
 import type { PeekedMessage } from '../../store/index.ts'
-import { formatDuration, openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+import {
+  formatDuration,
+  openFromCli,
+  printJson,
+  printTable,
+  type CommonOptions,
+} from '../context.ts'
 
 export interface DlqShowOptions extends CommonOptions {
   limit?: number
@@ -17,10 +23,16 @@ function describeMessage(message: PeekedMessage, nowMs: number) {
     messageId: message.messageId,
     receiveCount: message.receiveCount,
     ageMs: nowMs - message.sentAtMs,
-    state: message.visibleAtMs <= nowMs ? 'visible' : message.firstReceivedAtMs ? 'in flight' : 'delayed',
+    state:
+      message.visibleAtMs <= nowMs
+        ? 'visible'
+        : message.firstReceivedAtMs
+          ? 'in flight'
+          : 'delayed',
     sourceQueue: message.sourceQueue,
   }
-  if ('problem' in parsed) return { ...common, deadLetter: null, problem: parsed.problem, body: message.body }
+  if ('problem' in parsed)
+    return { ...common, deadLetter: null, problem: parsed.problem, body: message.body }
   return { ...common, deadLetter: parsed.deadLetter, problem: null, body: null }
 }
 
@@ -28,20 +40,26 @@ export async function dlqShowCommand(queue: string, options: DlqShowOptions): Pr
   const eddy = await openFromCli(options)
   try {
     const nowMs = Date.now()
-    const messages = (await eddy.queue(queue).peek({ limit: options.limit ?? 20 })).map((m) => describeMessage(m, nowMs))
+    const messages = (await eddy.queue(queue).peek({ limit: options.limit ?? 20 })).map((m) =>
+      describeMessage(m, nowMs),
+    )
     if (options.json) return printJson({ queue, messages })
 
     printTable(
       ['message', 'consumer', 'record', 'keys', 'error', 'attempts', 'receives', 'age', 'state'],
       messages.map((m) => {
         const letter = m.deadLetter
-        const record = letter ? `${letter.origin.stream}/${letter.origin.shard}/${letter.origin.sequenceNumber}` : null
+        const record = letter
+          ? `${letter.origin.stream}/${letter.origin.shard}/${letter.origin.sequenceNumber}`
+          : null
         return [
           m.messageId,
           letter?.origin.consumer ?? null,
           record,
           letter ? JSON.stringify(letter.record.keys) : null,
-          letter ? `${letter.error.name}: ${letter.error.message}`.slice(0, 60) : `not a dead letter: ${m.problem}`,
+          letter
+            ? `${letter.error.name}: ${letter.error.message}`.slice(0, 60)
+            : `not a dead letter: ${m.problem}`,
           letter?.attempts ?? null,
           m.receiveCount,
           formatDuration(m.ageMs),

@@ -1,6 +1,10 @@
 /** `eddy dlq reprocess QUEUE`: run dead letters through a consumer's record handler again. */
 import { InvalidArgumentError } from 'commander'
-import type { ReprocessedMessage, ReprocessOptions, ReprocessSummary } from '../../queues/reprocess.ts'
+import type {
+  ReprocessedMessage,
+  ReprocessOptions,
+  ReprocessSummary,
+} from '../../queues/reprocess.ts'
 import { openFromCli, printJson, type CommonOptions } from '../context.ts'
 import { createProgress, interruptSignal } from '../progress.ts'
 
@@ -19,7 +23,10 @@ export interface ReprocessCommandOptions extends CommonOptions {
 }
 
 /** Parses `--key name=value`, repeatable, into one object. */
-export function keyOption(value: string, previous: Record<string, string> = {}): Record<string, string> {
+export function keyOption(
+  value: string,
+  previous: Record<string, string> = {},
+): Record<string, string> {
   const match = /^([^=]+)=(.*)$/.exec(value)
   if (!match?.[1]) throw new InvalidArgumentError('expected name=value, such as --key year=2013')
   return { ...previous, [match[1]]: match[2] ?? '' }
@@ -28,9 +35,14 @@ export function keyOption(value: string, previous: Record<string, string> = {}):
 /** Parses a time: ISO 8601, or a duration ago such as 30m, 2h, 1d. */
 export function timeOption(value: string): number {
   const ago = /^(\d+)([smhd])$/.exec(value)
-  if (ago) return Date.now() - Number(ago[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's']
+  if (ago)
+    return (
+      Date.now() -
+      Number(ago[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 's']
+    )
   const ms = Date.parse(value)
-  if (Number.isNaN(ms)) throw new InvalidArgumentError('expected an ISO 8601 time or a duration ago (30m, 2h, 1d)')
+  if (Number.isNaN(ms))
+    throw new InvalidArgumentError('expected an ISO 8601 time or a duration ago (30m, 2h, 1d)')
   return ms
 }
 
@@ -42,7 +54,8 @@ function describeMessage(message: ReprocessedMessage): string {
 }
 
 function describeSummary(queue: string, s: ReprocessSummary): string {
-  if (s.dryRun) return `queue ${queue} (dry run): ${s.wouldRun} would run, ${s.malformed} not dead letters, ${s.noConsumer} without a consumer, ${s.filteredOut} filtered out\n`
+  if (s.dryRun)
+    return `queue ${queue} (dry run): ${s.wouldRun} would run, ${s.malformed} not dead letters, ${s.noConsumer} without a consumer, ${s.filteredOut} filtered out\n`
   return (
     `queue ${queue}: ${s.reprocessed} reprocessed, ${s.failed} failed again, ${s.left} left in the queue, ` +
     `${s.malformed} skipped as not dead letters, ${s.noConsumer} without a consumer, ` +
@@ -50,7 +63,10 @@ function describeSummary(queue: string, s: ReprocessSummary): string {
   )
 }
 
-export async function reprocessCommand(queue: string, options: ReprocessCommandOptions): Promise<void> {
+export async function reprocessCommand(
+  queue: string,
+  options: ReprocessCommandOptions,
+): Promise<void> {
   const eddy = await openFromCli(options)
   const progress = createProgress(`reprocessing ${queue}`, options.json)
   const interrupt = interruptSignal()
@@ -71,7 +87,8 @@ export async function reprocessCommand(queue: string, options: ReprocessCommandO
       failedBeforeMs: options.until,
     },
     signal: interrupt.signal,
-    onStart: (visible) => progress.start(options.limit ? Math.min(options.limit, visible) : visible),
+    onStart: (visible) =>
+      progress.start(options.limit ? Math.min(options.limit, visible) : visible),
     onMessage: (m) => {
       progress.increment(m.result)
       if (options.dryRun || listAll || (!options.json && m.result !== 'reprocessed')) {

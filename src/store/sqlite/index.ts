@@ -257,7 +257,9 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     purgeQueue: async (queue) => writes.receive.purge(queue),
     moveMessages: async (from, to, afterSequence, max) => {
       const moved = writes.move.move(from, to, afterSequence, max, nowMs)
-      for (const message of moved) if (message.to && message.newMessageId) sentQueues.add(message.to)
+      for (const message of moved) {
+        if (message.to && message.newMessageId) sentQueues.add(message.to)
+      }
       return moved
     },
     trimStream: async (stream, olderThanMs, limit) => {

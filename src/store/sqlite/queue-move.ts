@@ -35,7 +35,13 @@ export function prepareQueueMove(db: Database.Database) {
   }
 
   return {
-    move(from: string, to: string | null, afterSequence: number, max: number, nowMs: number): MovedMessage[] {
+    move(
+      from: string,
+      to: string | null,
+      afterSequence: number,
+      max: number,
+      nowMs: number,
+    ): MovedMessage[] {
       lookup(from)
       return visible.all(from, afterSequence, nowMs, max).map((row) => {
         const base = { sequence: row.sequence, messageId: row.message_id }
@@ -46,7 +52,16 @@ export function prepareQueueMove(db: Database.Database) {
 
         const newMessageId = randomUUID()
         const groupId = destination.fifo ? row.group_id : null
-        insert.run(destination.name, newMessageId, row.body, row.md5_of_body, row.attributes, groupId, nowMs, nowMs)
+        insert.run(
+          destination.name,
+          newMessageId,
+          row.body,
+          row.md5_of_body,
+          row.attributes,
+          groupId,
+          nowMs,
+          nowMs,
+        )
         remove.run(row.sequence)
         return { ...base, to: destination.name, newMessageId, problem: null }
       })

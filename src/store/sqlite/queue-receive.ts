@@ -76,7 +76,7 @@ export function prepareQueueReceive(db: Database.Database) {
     const taken: StoredMessage[] = []
 
     // A row moved to the dead-letter queue frees its place, so look again until none moved.
-    for (let moved = true; moved && taken.length < request.max; ) {
+    for (let moved = true; moved && taken.length < request.max;) {
       moved = false
       const rows = select.all({ queue: queue.name, nowMs, max: request.max - taken.length, ids })
       for (const row of rows) {

@@ -115,19 +115,32 @@ export function prepareQueueWrites(db: Database.Database) {
      VALUES (?, ?, ?, ?) ON CONFLICT (queue, deduplication_id) DO UPDATE SET
        message_id = excluded.message_id, expires_at_ms = excluded.expires_at_ms`,
   )
-  const forget = db.prepare('DELETE FROM queue_deduplication WHERE queue = ? AND expires_at_ms <= ?')
+  const forget = db.prepare(
+    'DELETE FROM queue_deduplication WHERE queue = ? AND expires_at_ms <= ?',
+  )
   const lookup = prepareQueueLookup(db)
 
   function sendOne(queue: QueueRow, message: NewMessage, nowMs: number): SentMessage {
     const md5OfBody = md5Hex(message.body)
     const dedupId = queue.fifo ? message.deduplicationId : null
     const duplicate = dedupId === null ? undefined : findDuplicate.get(queue.name, dedupId, nowMs)
-    if (duplicate) return { messageId: duplicate.message_id, md5OfBody, duplicate: true, sequenceNumber: null }
+    if (duplicate)
+      return { messageId: duplicate.message_id, md5OfBody, duplicate: true, sequenceNumber: null }
 
     const messageId = randomUUID()
     const { body, attributes, groupId, delayMs } = message
-    const result = insertMessage.run(queue.name, messageId, body, md5OfBody, attributes, groupId, nowMs, nowMs + delayMs)
-    if (dedupId !== null) remember.run(queue.name, dedupId, messageId, nowMs + deduplicationWindowMs)
+    const result = insertMessage.run(
+      queue.name,
+      messageId,
+      body,
+      md5OfBody,
+      attributes,
+      groupId,
+      nowMs,
+      nowMs + delayMs,
+    )
+    if (dedupId !== null)
+      remember.run(queue.name, dedupId, messageId, nowMs + deduplicationWindowMs)
     const sequenceNumber = queue.fifo ? String(result.lastInsertRowid).padStart(20, '0') : null
     return { messageId, md5OfBody, duplicate: false, sequenceNumber }
   }
@@ -153,7 +166,13 @@ export function prepareQueueWrites(db: Database.Database) {
     /** One message with the queue's default delay and no attributes (consumers' dead letters). */
     sendBody(queueName: string, body: string, nowMs: number): string {
       const queue = lookup(queueName)
-      const message = { body, delayMs: queue.delayMs, attributes: null, groupId: null, deduplicationId: null }
+      const message = {
+        body,
+        delayMs: queue.delayMs,
+        attributes: null,
+        groupId: null,
+        deduplicationId: null,
+      }
       if (queue.fifo) Object.assign(message, { groupId: 'eddy', deduplicationId: md5Hex(body) })
       return sendOne(queue, message, nowMs).messageId
     },
@@ -172,7 +191,10 @@ export function prepareQueueReads(db: Database.Database) {
      FROM messages WHERE queue = @queue AND sent_at_ms >= @nowMs -
        COALESCE((SELECT retention_ms FROM queues WHERE name = @queue), 345600000)`,
   )
-  const peek = db.prepare<{ queue: string; after: number; limit: number; nowMs: number }, MessageSql>(
+  const peek = db.prepare<
+    { queue: string; after: number; limit: number; nowMs: number },
+    MessageSql
+  >(
     `SELECT ${messageColumns} FROM messages INDEXED BY messages_by_queue
      WHERE queue = @queue AND sequence > @after AND sent_at_ms >= @nowMs -
        COALESCE((SELECT retention_ms FROM queues WHERE name = @queue), 345600000)
@@ -191,7 +213,9 @@ export function prepareQueueReads(db: Database.Database) {
       return row && toQueueRow(row)
     },
     depth(queue: string, nowMs: number): QueueDepth {
-      return depth.get({ queue, nowMs }) ?? { visible: 0, inFlight: 0, delayed: 0, oldestSentAtMs: null }
+      return (
+        depth.get({ queue, nowMs }) ?? { visible: 0, inFlight: 0, delayed: 0, oldestSentAtMs: null }
+      )
     },
     peek(queue: string, afterSequence: number, limit: number, nowMs: number): PeekedMessage[] {
       return peek.all({ queue, after: afterSequence, limit, nowMs }).map(toPeeked)
