@@ -14,6 +14,9 @@ export async function pollUntil<T>(
   deadlineMs: number,
   attempt: () => Promise<T[]>,
 ): Promise<T[]> {
+  // Short polling (no wait time) needs no listener.
+  if (deadlineMs <= Date.now()) return attempt()
+
   const wakeUp = new WakeUp()
   const unsubscribe = store.onQueueSend((name) => {
     if (name === null || name === queue) wakeUp.signal()

@@ -247,9 +247,9 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     },
     receiveMessages: async (queue, request) => {
       // A redrive sends to the dead-letter queue; its long pollers must hear of it.
-      const deadLetterQueue = writes.receive.lookup(queue).redrive?.deadLetterQueue
-      if (deadLetterQueue) sentQueues.add(deadLetterQueue)
-      return writes.receive.receive(queue, request, nowMs)
+      const { messages, redrivenTo } = writes.receive.receive(queue, request, nowMs)
+      if (redrivenTo) sentQueues.add(redrivenTo)
+      return messages
     },
     deleteMessage: async (queue, receiptHandle) => writes.receive.delete(queue, receiptHandle),
     changeVisibility: async (queue, receiptHandle, visibilityTimeoutMs) =>

@@ -68,12 +68,14 @@ export function prepareQueueReceive(db: Database.Database) {
     }
   }
 
-  function receive(queueName: string, request: ReceiveRequest, nowMs: number): StoredMessage[] {
+  /** Returns the messages taken, and the dead-letter queue when some moved there. */
+  function receive(queueName: string, request: ReceiveRequest, nowMs: number) {
     const queue = lookup(queueName)
     expire.run(queue.name, nowMs - queue.retentionMs)
     const select = queue.fifo ? visibleFifo : visibleStandard
     const ids = request.messageIds ? JSON.stringify(request.messageIds) : null
     const taken: StoredMessage[] = []
+    let redrivenTo: string | null = null
 
     // A row moved to the dead-letter queue frees its place, so look again until none moved.
     for (let moved = true; moved && taken.length < request.max;) {
@@ -82,16 +84,17 @@ export function prepareQueueReceive(db: Database.Database) {
       for (const row of rows) {
         if (queue.redrive && row.receive_count >= queue.redrive.maxReceiveCount) {
           redrive.run(queue.redrive.deadLetterQueue, queue.name, nowMs, row.sequence)
+          redrivenTo = queue.redrive.deadLetterQueue
           moved = true
         } else {
           taken.push(take(queue, row, request.visibilityTimeoutMs, nowMs))
         }
       }
     }
-    return taken
+    return { messages: taken, redrivenTo }
   }
 
-  return { receive, lookup, ...prepareHandleActions(db) }
+  return { receive, ...prepareHandleActions(db) }
 }
 
 /** Delete and change visibility, both by receipt handle. */
