@@ -11,6 +11,10 @@
  * A run that is stopped (signal) or killed loses nothing: a message is deleted only after its
  * handler succeeded, so once its delete committed it never runs again; one killed while its
  * handler ran becomes visible again when its visibility timeout ends and runs in the next run.
+ *
+ * Known shortcoming: a message whose handler fails is not tried again in the same run (it is
+ * hidden for the visibility timeout); run reprocess again to retry it. On a FIFO dead-letter
+ * queue, order per message group holds only with concurrency 1.
  */
 import { invokeRecordHandler, type ResolvedConsumer } from '../consumers/index.ts'
 import { logFields, type Logger } from '../observe/logger.ts'

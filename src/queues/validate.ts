@@ -84,7 +84,10 @@ function fifoIds(queue: QueueRow, body: string, options: SendOptions) {
   return { groupId, deduplicationId: given ?? createHash('sha256').update(body).digest('hex') }
 }
 
-/** Checks a batch as a whole: 1 to 10 entries with distinct, well-formed ids. */
+/**
+ * Checks a batch as a whole: 1 to 10 entries with distinct, well-formed ids. Unlike SQS, the sum
+ * of a batch's sizes is not limited; each message is limited by the queue's `maxBodyBytes`.
+ */
 export function checkBatch(queue: string, entries: readonly { id: string }[]): void {
   if (!Array.isArray(entries) || entries.length === 0) {
     throw new ValidationError(

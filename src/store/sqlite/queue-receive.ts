@@ -6,6 +6,10 @@
  * hidden until its visibility timeout ends, then visible again). Each receive gives it a new
  * receipt handle, so a handle from before a redelivery no longer matches. A receive that finds a
  * message already received `maxReceiveCount` times moves it to the dead-letter queue instead.
+ *
+ * A redriven message keeps its message id and its send time (so retention in the dead-letter
+ * queue counts from the first send, as on SQS standard queues), and its receive count starts at
+ * 0 there, so that the dead-letter queue's own redrive policy counts only its own receives.
  */
 import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
@@ -30,20 +34,27 @@ type Params = { queue: string; nowMs: number; max: number; ids: string | null }
 export function prepareQueueReceive(db: Database.Database) {
   const lookup = prepareQueueLookup(db)
   const expire = db.prepare('DELETE FROM messages WHERE queue = ? AND sent_at_ms < ?')
-  const onlyIds = 'AND (@ids IS NULL OR message_id IN (SELECT value FROM json_each(@ids)))'
+  const groupFree = `NOT EXISTS (SELECT 1 FROM messages AS o WHERE o.queue = m.queue
+    AND o.group_id = m.group_id AND o.receipt_handle IS NOT NULL AND o.visible_at_ms > @nowMs)`
   // Standard queues take the earliest visible first, straight off the visibility index.
   const visibleStandard = db.prepare<Params, MessageSql>(
     `SELECT ${messageColumns} FROM messages INDEXED BY messages_by_visibility
-     WHERE queue = @queue AND visible_at_ms <= @nowMs ${onlyIds}
+     WHERE queue = @queue AND visible_at_ms <= @nowMs
      ORDER BY visible_at_ms, sequence LIMIT @max`,
   )
   // FIFO queues keep sending order, and skip every group that has a message in flight.
   const visibleFifo = db.prepare<Params, MessageSql>(
     `SELECT ${messageColumns} FROM messages AS m INDEXED BY messages_by_queue
-     WHERE queue = @queue AND visible_at_ms <= @nowMs ${onlyIds}
-       AND NOT EXISTS (SELECT 1 FROM messages AS o WHERE o.queue = m.queue
-         AND o.group_id = m.group_id AND o.receipt_handle IS NOT NULL AND o.visible_at_ms > @nowMs)
+     WHERE queue = @queue AND visible_at_ms <= @nowMs AND ${groupFree}
      ORDER BY sequence LIMIT @max`,
+  )
+  // Receiving given messages (reprocess) goes by message id, whatever the queue's length.
+  const visibleById = db.prepare<Params, MessageSql>(
+    // CROSS JOIN keeps the id list as the outer loop, so each id is one index lookup.
+    `SELECT ${messageColumns.replace(/(\w+)/g, 'm.$1')}
+     FROM json_each(@ids) AS ids CROSS JOIN messages AS m ON m.message_id = ids.value
+     WHERE m.queue = @queue AND m.visible_at_ms <= @nowMs AND ${groupFree}
+     ORDER BY m.sequence LIMIT @max`,
   )
   const hide = db.prepare(
     `UPDATE messages SET visible_at_ms = ?, receive_count = receive_count + 1,
@@ -72,7 +83,7 @@ export function prepareQueueReceive(db: Database.Database) {
   function receive(queueName: string, request: ReceiveRequest, nowMs: number) {
     const queue = lookup(queueName)
     expire.run(queue.name, nowMs - queue.retentionMs)
-    const select = queue.fifo ? visibleFifo : visibleStandard
+    const select = request.messageIds ? visibleById : queue.fifo ? visibleFifo : visibleStandard
     const ids = request.messageIds ? JSON.stringify(request.messageIds) : null
     const taken: StoredMessage[] = []
     let redrivenTo: string | null = null

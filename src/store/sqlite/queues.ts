@@ -163,7 +163,10 @@ export function prepareQueueWrites(db: Database.Database) {
       return messages.map((message) => sendOne(queue, message, nowMs))
     },
 
-    /** One message with the queue's default delay and no attributes (consumers' dead letters). */
+    /**
+     * One message with the queue's default delay and no attributes (consumers' dead letters). On
+     * a FIFO queue every such message goes to group "eddy", deduplicated by the body's hash.
+     */
     sendBody(queueName: string, body: string, nowMs: number): string {
       const queue = lookup(queueName)
       const message = {
