@@ -20,10 +20,22 @@ export {
   defineQueue,
   Queue,
   parseDeadLetter,
+  type BatchResult,
   type DeadLetter,
+  type MessageAttributes,
+  type QueueAttributes,
   type QueueDefinition,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type RedriveAllowPolicy,
+  type RedrivePolicy,
+  type SendBatchEntry,
+  type SendOptions,
+  type SendResult,
 } from './queues/index.ts'
-export type { ReprocessOptions, ReprocessSummary } from './queues/reprocess.ts'
+export type { ReprocessFilter, ReprocessOptions, ReprocessSummary } from './queues/reprocess.ts'
+export type { MoveOptions, MoveSummary } from './queues/move.ts'
+export type { DeadLetterQueueStatus } from './open.ts'
 export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
 export type { ChangeRecord, EventName, Item, StreamViewType } from './streams/types.ts'

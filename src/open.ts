@@ -4,7 +4,12 @@
  * retention trimmer until `stop`.
  */
 import { resolve } from 'node:path'
-import { defaultStorePath, validateConfig, type EddyConfig } from './config/index.ts'
+import {
+  declaredQueues,
+  defaultStorePath,
+  validateConfig,
+  type EddyConfig,
+} from './config/index.ts'
 import {
   ConsumerRunner,
   deadLetterQueueOf,
@@ -14,7 +19,9 @@ import {
 import { NotFoundError, StoppedError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
-import { Queue, type QueueDefinition } from './queues/index.ts'
+import { toQueueRow } from './queues/definition.ts'
+import { Queue, type QueueAttributes, type QueueDefinition } from './queues/index.ts'
+import { moveMessages, type MoveOptions, type MoveSummary } from './queues/move.ts'
 import { reprocess, type ReprocessOptions, type ReprocessSummary } from './queues/reprocess.ts'
 import {
   defaultCompatibility,
@@ -49,6 +56,12 @@ export interface OpenOptions {
 
 const retentionIntervalMs = 60_000
 
+/** A dead-letter queue: its counts and attributes, and what sends to it. */
+export interface DeadLetterQueueStatus extends QueueAttributes {
+  /** Such as `consumer ratings` or `queue jobs`. */
+  sources: string[]
+}
+
 /** An open Eddy: tables, queues and consumers on one store. */
 export class Eddy {
   readonly #tables: Map<string, ResolvedTable>
@@ -65,12 +78,8 @@ export class Eddy {
   ) {
     this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
-    this.#queues = new Map((config.queues ?? []).map((q) => [q.name, q]))
+    this.#queues = new Map(declaredQueues(config).map((q) => [q.name, q]))
     this.#schemas = new Map((config.schemas ?? []).map((s) => [s.stream, resolveStreamSchemas(s)]))
-    for (const consumer of this.#consumers.values()) {
-      const queue = deadLetterQueueOf(consumer)
-      if (queue && !this.#queues.has(queue)) this.#queues.set(queue, { name: queue })
-    }
   }
 
   /** A declared table. Throws `NotFoundError` for an unknown name. */
@@ -116,7 +125,7 @@ export class Eddy {
         })
       }
       for (const queue of this.#queues.values()) {
-        await tx.ensureQueue(queue.name, (queue.visibilityTimeoutSeconds ?? 30) * 1000)
+        await tx.ensureQueue(toQueueRow(queue))
       }
     })
     for (const consumer of this.#consumers.values()) await this.#registerConsumer(consumer)
@@ -200,6 +209,43 @@ export class Eddy {
       )
     }
     return reprocess(this.store, queue, this.#consumers, this.log, options)
+  }
+
+  /**
+   * Moves the visible messages of `queue` to `options.to`, or back to the queue each was
+   * redriven from; each arrives as a new message. See `MoveOptions`.
+   */
+  async move(queue: string, options: MoveOptions = {}): Promise<MoveSummary> {
+    this.queue(queue)
+    if (options.to !== undefined) this.queue(options.to)
+    return moveMessages(this.store, queue, options)
+  }
+
+  /**
+   * The dead-letter queues (those a consumer or a redrive policy sends to), with what feeds
+   * each, their counts and the age of their oldest message.
+   */
+  async deadLetterQueues(): Promise<DeadLetterQueueStatus[]> {
+    const sources = new Map<string, string[]>()
+    const add = (queue: string, source: string) =>
+      sources.set(queue, [...(sources.get(queue) ?? []), source])
+    for (const consumer of this.#consumers.values()) {
+      const queue = deadLetterQueueOf(consumer)
+      if (queue) add(queue, `consumer ${consumer.name}`)
+    }
+    for (const queue of this.#queues.values()) {
+      if (queue.redrivePolicy) add(queue.redrivePolicy.deadLetterQueue, `queue ${queue.name}`)
+    }
+    const statuses: DeadLetterQueueStatus[] = []
+    for (const [queue, from] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
+      statuses.push({ ...(await this.queue(queue).attributes()), sources: from })
+    }
+    return statuses
+  }
+
+  /** The declared queues, dead-letter queues of consumers included. */
+  queues(): QueueDefinition[] {
+    return [...this.#queues.values()]
   }
 
   /** Stops everything and closes the store. */

@@ -6,7 +6,10 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { EddyError } from '../errors.ts'
 import { consumersListCommand } from './commands/consumers.ts'
 import { devCommand } from './commands/dev.ts'
-import { reprocessCommand } from './commands/dlq.ts'
+import { dlqListCommand } from './commands/dlq-list.ts'
+import { dlqMoveCommand } from './commands/dlq-move.ts'
+import { dlqShowCommand } from './commands/dlq-show.ts'
+import { keyOption, reprocessCommand, timeOption } from './commands/dlq.ts'
 import { schemaCheckCommand, schemaInferCommand } from './commands/schema.ts'
 import { statusCommand } from './commands/status.ts'
 
@@ -14,6 +17,22 @@ function positiveInteger(value: string): number {
   const number = Number(value)
   if (!Number.isInteger(number) || number < 1)
     throw new InvalidArgumentError('expected a whole number of at least 1')
+  return number
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value)
+  if (!(number > 0) || !Number.isFinite(number)) {
+    throw new InvalidArgumentError('expected a positive number')
+  }
+  return number
+}
+
+function wholeSeconds(value: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0 || number > 43_200) {
+    throw new InvalidArgumentError('expected whole seconds from 0 to 43200')
+  }
   return number
 }
 
@@ -53,20 +72,60 @@ withCommonOptions(program.command('status'))
   .addHelpText('after', '\nExamples:\n  eddy status\n  eddy status --json | jq .consumers')
   .action(statusCommand)
 
-const dlq = program.command('dlq').description('dead-letter queues')
+const dlq = program.command('dlq').description('dead-letter queues: list, show, reprocess, move')
+withCommonOptions(dlq.command('list'))
+  .description('list the dead-letter queues with what feeds them, their depth and oldest message')
+  .option('--json', 'print one JSON object')
+  .action(dlqListCommand)
+
+withCommonOptions(dlq.command('show'))
+  .description('show the messages of QUEUE without receiving them (nothing is hidden or counted)')
+  .argument('<queue>', 'the dead-letter queue')
+  .option('--limit <count>', 'show at most this many messages (default 20)', positiveInteger)
+  .option('--json', 'print one JSON object')
+  .addHelpText('after', '\nExample:\n  eddy dlq show ratings-dlq --limit 5')
+  .action(dlqShowCommand)
+
 withCommonOptions(dlq.command('reprocess'))
   .description(
     "run each dead letter of QUEUE through its consumer's record handler; delete on success",
   )
   .argument('<queue>', 'the dead-letter queue')
   .option('--consumer <name>', 'use this consumer instead of the one named in each message')
-  .option('--limit <count>', 'stop after this many messages', positiveInteger)
+  .option('--limit <count>', 'run at most this many messages', positiveInteger)
+  .option('--rate <perSecond>', 'start at most this many handlers a second', positiveNumber)
+  .option('--concurrency <count>', 'handlers at once, 1 to 100 (default 1)', positiveInteger)
+  .option('--dry-run', 'show what would run and through which consumer; change nothing')
+  .option('--error <text>', 'only dead letters whose error contains this text')
+  .option('--from-consumer <name>', 'only dead letters of this consumer')
+  .option('--key <name=value>', 'only records with this key value (repeatable)', keyOption)
+  .option('--since <time>', 'only records that last failed at or after (ISO, 2h, 1d)', timeOption)
+  .option('--until <time>', 'only records that last failed before this time', timeOption)
+  .option(
+    '--visibility-timeout <seconds>',
+    'how long a running or failed message stays hidden (default 30)',
+    wholeSeconds,
+  )
   .option('--json', 'print the summary as one JSON object')
   .addHelpText(
     'after',
-    '\nExample:\n  eddy dlq reprocess ratings-dlq --config examples/movies/eddy.config.ts',
+    '\nExamples:\n  eddy dlq reprocess ratings-dlq --dry-run\n' +
+      '  eddy dlq reprocess ratings-dlq --error "rating" --rate 50 --concurrency 4',
   )
   .action(reprocessCommand)
+
+withCommonOptions(dlq.command('move'))
+  .description('move the messages of QUEUE to their source queue or to --to, as new messages')
+  .argument('<queue>', 'the queue to move messages out of')
+  .option('--to <queue>', 'destination of every message (default: the queue it was redriven from)')
+  .option('--rate <perSecond>', 'move at most this many messages a second', positiveNumber)
+  .option('--limit <count>', 'move at most this many messages', positiveInteger)
+  .option('--json', 'print the summary as one JSON object')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy dlq move jobs-dlq\n  eddy dlq move ratings-dlq --to ratings-retry --rate 50',
+  )
+  .action(dlqMoveCommand)
 
 const consumers = program.command('consumers').description('consumers (event source mappings)')
 withCommonOptions(consumers.command('list'))

@@ -11,9 +11,13 @@ import { z } from 'zod'
 import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/definition.ts'
 import { ConfigError, describe } from '../errors.ts'
 import type { LogLevel } from '../observe/logger.ts'
-import type { QueueDefinition } from '../queues/index.ts'
+import {
+  checkRedrivePolicies,
+  queueDefinitionSchema,
+  type QueueDefinition,
+} from '../queues/definition.ts'
 import { streamSchemasSchema, type StreamSchemasDefinition } from '../schemas/definition.ts'
-import { namePattern, tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
+import { tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
 
 /** Everything Eddy runs, as one object. */
 export interface EddyConfig {
@@ -55,14 +59,7 @@ const configSchema = z
       .optional(),
     tables: z.array(tableDefinitionSchema).optional(),
     consumers: z.array(consumerDefinitionSchema).optional(),
-    queues: z
-      .array(
-        z.object({
-          name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
-          visibilityTimeoutSeconds: z.number().int().min(0).max(43_200).optional(),
-        }),
-      )
-      .optional(),
+    queues: z.array(queueDefinitionSchema).optional(),
     schemas: z.array(streamSchemasSchema).optional(),
     log: z
       .object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() })
@@ -123,6 +120,18 @@ function checkReferences(config: EddyConfig): void {
   })
 }
 
+/** The declared queues, and the consumers' dead-letter queues that are named but not declared. */
+export function declaredQueues(config: EddyConfig): QueueDefinition[] {
+  const queues = [...(config.queues ?? [])]
+  const names = new Set(queues.map((queue) => queue.name))
+  for (const consumer of config.consumers ?? []) {
+    const name = typeof consumer.onFailure === 'object' ? consumer.onFailure.deadLetter : null
+    if (name && !names.has(name)) queues.push({ name })
+    if (name) names.add(name)
+  }
+  return queues
+}
+
 /** Validates a config object; throws a `ConfigError` naming the first problem. */
 export function validateConfig(config: unknown): EddyConfig {
   const parsed = configSchema.safeParse(config)
@@ -138,6 +147,7 @@ export function validateConfig(config: unknown): EddyConfig {
   checkUnique(valid, 'consumers')
   checkUnique(valid, 'queues')
   checkReferences(valid)
+  checkRedrivePolicies(declaredQueues(valid))
   return valid
 }
 

@@ -20,9 +20,13 @@ export interface ConsumerShardStatus {
 
 export interface QueueStatus {
   queue: string
+  /** Every message in the queue: visible, in flight and delayed. */
   depth: number
   visible: number
   inFlight: number
+  delayed: number
+  /** Age of the oldest message, or null for an empty queue. */
+  oldestMessageAgeMs: number | null
 }
 
 export interface StreamStatus {
@@ -73,8 +77,15 @@ export async function readStatus(store: Store): Promise<StatusReport> {
 
   const queues: QueueStatus[] = []
   for (const queue of await store.listQueues()) {
-    const depth = await store.queueDepth(queue)
-    queues.push({ queue, depth: depth.visible + depth.inFlight, ...depth })
+    const { visible, inFlight, delayed, oldestSentAtMs } = await store.queueDepth(queue)
+    queues.push({
+      queue,
+      depth: visible + inFlight + delayed,
+      visible,
+      inFlight,
+      delayed,
+      oldestMessageAgeMs: oldestSentAtMs === null ? null : nowMs - oldestSentAtMs,
+    })
   }
   return { store: store.location, streams, consumers, queues }
 }

@@ -1,30 +1,59 @@
 /**
- * Reprocessing: take dead letters from a queue and run each record through its consumer's record
- * handler again, by the same entry point as live delivery. A message is deleted only after its
- * handler succeeded; a failure leaves it (hidden for the visibility timeout, its receive count
- * grown); a message that is not a valid dead letter is reported and left, never deleted.
+ * Reprocessing: run dead letters through a consumer's record handler again, by the same entry
+ * point as live delivery, and delete each message after its handler succeeded.
+ *
+ * One run makes one pass over the queue in sending order. It peeks (reads without receiving),
+ * so a message that is not a valid dead letter, or that the filter leaves out, is never received,
+ * hidden or deleted: it is reported and left. A message it runs is first received by its id
+ * (hidden for the visibility timeout, its receive count grown, and subject to the redrive policy
+ * of the queue itself), then deleted on success, or left hidden on failure.
+ *
+ * A run that is stopped (signal) or killed loses nothing: a message is deleted only after its
+ * handler succeeded, so once its delete committed it never runs again; one killed while its
+ * handler ran becomes visible again when its visibility timeout ends and runs in the next run.
+ *
+ * Known shortcoming: a message whose handler fails is not tried again in the same run (it is
+ * hidden for the visibility timeout); run reprocess again to retry it. On a FIFO dead-letter
+ * queue, order per message group holds only with concurrency 1.
  */
-import { ValidationError, describe } from '../errors.ts'
 import { invokeRecordHandler, type ResolvedConsumer } from '../consumers/index.ts'
 import { logFields, type Logger } from '../observe/logger.ts'
-import type { Store, StoredMessage } from '../store/index.ts'
-import { parseDeadLetter } from './dead-letter.ts'
+import type { PeekedMessage, Store, StoredMessage } from '../store/index.ts'
+import type { DeadLetter } from './dead-letter.ts'
+import { Pace } from './pace.ts'
+import { select, type ReprocessFilter } from './reprocess-select.ts'
+
+export type { ReprocessFilter } from './reprocess-select.ts'
 
 export interface ReprocessOptions {
-  /** Stop after this many messages. Default: until the queue has no visible message. */
+  /** Run at most this many messages through a handler. Default: every matching message. */
   limit?: number
   /** Run every message through this consumer instead of the one named in the message. */
   consumer?: string
-  /**
-   * How long a message that failed again stays hidden, in seconds: 1 to 43,200, default 30.
-   * A run skips messages it has already tried, so a short timeout costs receives, not reruns.
-   */
+  /** At most this many handler starts a second. Default: no limit. */
+  ratePerSecond?: number
+  /** Handlers running at once, 1 to 100. Default 1. */
+  concurrency?: number
+  /** Report what would run and through which consumer; receive and delete nothing. */
+  dryRun?: boolean
+  filter?: ReprocessFilter
+  /** How long a message stays hidden while its handler runs and after it failed, in seconds. Default 30. */
   visibilityTimeoutSeconds?: number
+  /** Called once before the first message with the number of messages visible in the queue. */
+  onStart?: (visible: number) => void
   /** Called after each message, for progress output. */
   onMessage?: (result: ReprocessedMessage) => void
+  /** Stops the run: no new message starts; running handlers finish and their messages settle. */
+  signal?: AbortSignal
 }
 
-export type ReprocessResult = 'reprocessed' | 'failed' | 'malformed' | 'no-consumer'
+/**
+ * `reprocessed` (handler succeeded, message deleted), `failed` (handler failed again, message
+ * left), `malformed` (not a dead letter; left), `no-consumer` (names no known consumer; left),
+ * `would-run` (dry run), `unavailable` (received by someone else or redriven meanwhile).
+ */
+export type ReprocessResult =
+  'reprocessed' | 'failed' | 'malformed' | 'no-consumer' | 'would-run' | 'unavailable'
 
 /** What happened to one message. */
 export interface ReprocessedMessage {
@@ -37,14 +66,34 @@ export interface ReprocessedMessage {
 
 export interface ReprocessSummary {
   queue: string
+  dryRun: boolean
   reprocessed: number
   failed: number
   malformed: number
   noConsumer: number
-  /** Messages still in the queue (visible or hidden) when the run ended. */
+  wouldRun: number
+  unavailable: number
+  /** Messages the filter left out (not reported one by one). */
+  filteredOut: number
+  /** Messages still in the queue (visible, in flight or delayed) when the run ended. */
   left: number
   messages: ReprocessedMessage[]
 }
+
+interface Run {
+  store: Store
+  queue: string
+  consumers: Map<string, ResolvedConsumer>
+  log: Logger
+  options: ReprocessOptions
+  hideMs: number
+  pace: Pace
+  messages: ReprocessedMessage[]
+  started: number
+  filteredOut: number
+}
+
+const pageSize = 100
 
 export async function reprocess(
   store: Store,
@@ -53,83 +102,135 @@ export async function reprocess(
   log: Logger,
   options: ReprocessOptions = {},
 ): Promise<ReprocessSummary> {
-  const hideMs = reprocessVisibilityMs(queue, options.visibilityTimeoutSeconds ?? 30)
-  const limit = options.limit ?? Number.POSITIVE_INFINITY
-  const messages: ReprocessedMessage[] = []
-  const tried = new Set<string>()
+  const hideMs = (options.visibilityTimeoutSeconds ?? 30) * 1000
+  const pace = new Pace(options.ratePerSecond, options.concurrency ?? 1)
+  const run: Run = {
+    store,
+    queue,
+    consumers,
+    log,
+    options,
+    hideMs,
+    pace,
+    messages: [],
+    started: 0,
+    filteredOut: 0,
+  }
+  options.onStart?.((await store.queueDepth(queue)).visible)
 
-  while (messages.length < limit) {
-    const max = Math.min(10, limit - messages.length)
-    const received = await store.write((tx) => tx.receiveMessages(queue, max, hideMs))
-    const fresh = received.filter((message) => !tried.has(message.messageId))
-    // Only messages this run already tried came back (their timeout ran out): the run is done.
-    if (fresh.length === 0) break
-
-    for (const message of fresh) {
-      tried.add(message.messageId)
-      const result = await reprocessOne(store, queue, message, consumers, log, options.consumer)
-      messages.push(result)
-      options.onMessage?.(result)
+  for (let after = 0; !isDone(run);) {
+    const page = await store.peekMessages(queue, after, pageSize)
+    if (page.length === 0) break
+    for (const message of page) {
+      if (isDone(run)) break
+      after = message.sequence
+      if (message.visibleAtMs <= Date.now()) await visit(run, message)
     }
   }
+  await pace.idle()
+  return summarize(run, await store.queueDepth(queue))
+}
 
-  const depth = await store.queueDepth(queue)
-  const count = (result: ReprocessResult) => messages.filter((m) => m.result === result).length
+function isDone(run: Run): boolean {
+  return (
+    run.options.signal?.aborted === true ||
+    run.started >= (run.options.limit ?? Number.POSITIVE_INFINITY)
+  )
+}
+
+async function visit(run: Run, message: PeekedMessage): Promise<void> {
+  const { options } = run
+  const choice = select(message, run.consumers, options.consumer, options.filter ?? {})
+  const base = { messageId: message.messageId }
+  const log = run.log.child({ [logFields.queue]: run.queue, messageId: message.messageId })
+
+  if (choice.kind === 'filtered') {
+    run.filteredOut++
+    return
+  }
+  if (choice.kind === 'malformed') {
+    log.warn({ problem: choice.problem }, 'message is not a dead letter; left in the queue')
+    return report(run, { ...base, result: 'malformed', error: choice.problem })
+  }
+
+  const where = { ...base, sequenceNumber: choice.deadLetter.record.sequenceNumber }
+  if (choice.kind === 'no-consumer') {
+    log.warn(
+      { consumer: choice.consumer },
+      'no such consumer in the config; message left in the queue',
+    )
+    return report(run, {
+      ...where,
+      consumer: choice.consumer,
+      result: 'no-consumer',
+      error: `no consumer named "${choice.consumer}"`,
+    })
+  }
+  run.started++
+  if (options.dryRun)
+    return report(run, { ...where, consumer: choice.consumer.name, result: 'would-run' })
+
+  await run.pace.start(() => runOne(run, message.messageId, choice.consumer, choice.deadLetter))
+}
+
+async function runOne(
+  run: Run,
+  messageId: string,
+  consumer: ResolvedConsumer,
+  letter: DeadLetter,
+): Promise<void> {
+  const where = { messageId, consumer: consumer.name, sequenceNumber: letter.record.sequenceNumber }
+  const log = run.log.child({ [logFields.queue]: run.queue, messageId })
+  const claimed = await claim(run, messageId)
+  if (!claimed) return report(run, { ...where, result: 'unavailable' })
+
+  const error = await invokeRecordHandler(
+    consumer,
+    letter.record,
+    letter.attempts + claimed.receiveCount,
+    run.log,
+  )
+  if (error) {
+    log.warn({ err: error }, 'reprocessed record failed again; message left in the queue')
+    return report(run, { ...where, result: 'failed', error: `${error.name}: ${error.message}` })
+  }
+
+  // The handler outlived the visibility timeout and someone received the message again: it
+  // will run once more there. Raise visibilityTimeoutSeconds above the handler's longest run.
+  const outcome = await run.store.write((tx) => tx.deleteMessage(run.queue, claimed.receiptHandle))
+  if (outcome === 'stale')
+    log.warn('handler succeeded after the visibility timeout; the message was received again')
+  report(run, { ...where, result: 'reprocessed' })
+}
+
+/** Receives one message by id; null when it is no longer visible or was redriven. */
+async function claim(run: Run, messageId: string): Promise<StoredMessage | null> {
+  const request = { max: 1, visibilityTimeoutMs: run.hideMs, messageIds: [messageId] }
+  const [message] = await run.store.write((tx) => tx.receiveMessages(run.queue, request))
+  return message ?? null
+}
+
+function report(run: Run, result: ReprocessedMessage): void {
+  run.messages.push(result)
+  run.options.onMessage?.(result)
+}
+
+function summarize(
+  run: Run,
+  depth: { visible: number; inFlight: number; delayed: number },
+): ReprocessSummary {
+  const count = (result: ReprocessResult) => run.messages.filter((m) => m.result === result).length
   return {
-    queue,
+    queue: run.queue,
+    dryRun: run.options.dryRun === true,
     reprocessed: count('reprocessed'),
     failed: count('failed'),
     malformed: count('malformed'),
     noConsumer: count('no-consumer'),
-    left: depth.visible + depth.inFlight,
-    messages,
+    wouldRun: count('would-run'),
+    unavailable: count('unavailable'),
+    filteredOut: run.filteredOut,
+    left: depth.visible + depth.inFlight + depth.delayed,
+    messages: run.messages,
   }
-}
-
-function reprocessVisibilityMs(queue: string, seconds: number): number {
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 43_200) {
-    throw new ValidationError(
-      `Reprocess of queue "${queue}": visibility timeout ${describe(seconds)} is out of range; ` +
-        'expected whole seconds from 1 to 43,200',
-    )
-  }
-  return seconds * 1000
-}
-
-async function reprocessOne(
-  store: Store,
-  queue: string,
-  message: StoredMessage,
-  consumers: Map<string, ResolvedConsumer>,
-  log: Logger,
-  consumerOverride: string | undefined,
-): Promise<ReprocessedMessage> {
-  const messageLog = log.child({ [logFields.queue]: queue, messageId: message.messageId })
-  const parsed = parseDeadLetter(message.body)
-  if ('problem' in parsed) {
-    messageLog.warn({ problem: parsed.problem }, 'message is not a dead letter; left in the queue')
-    return { messageId: message.messageId, result: 'malformed', error: parsed.problem }
-  }
-
-  const { record, origin, attempts } = parsed.deadLetter
-  const name = consumerOverride ?? origin.consumer
-  const consumer = consumers.get(name)
-  const base = {
-    messageId: message.messageId,
-    consumer: name,
-    sequenceNumber: record.sequenceNumber,
-  }
-  if (!consumer) {
-    messageLog.warn({ consumer: name }, 'no such consumer in the config; message left in the queue')
-    return { ...base, result: 'no-consumer', error: `no consumer named "${name}"` }
-  }
-
-  const error = await invokeRecordHandler(consumer, record, attempts + message.receiveCount, log)
-  if (error) {
-    messageLog.warn({ err: error }, 'reprocessed record failed again; message left in the queue')
-    return { ...base, result: 'failed', error: `${error.name}: ${error.message}` }
-  }
-
-  await store.write((tx) => tx.deleteMessage(queue, message.receiptHandle))
-  return { ...base, result: 'reprocessed' }
 }

@@ -62,22 +62,104 @@ export interface ConsumerShardProgress {
   lastError: string | null
 }
 
-/** A queue message as a receiver gets it. */
-export interface StoredMessage {
+/** A queue as the store keeps it: the attributes its SQL needs, with every default resolved. */
+export interface QueueRow {
+  name: string
+  fifo: boolean
+  contentBasedDeduplication: boolean
+  visibilityTimeoutMs: number
+  /** Delay of every message sent without a delay of its own. */
+  delayMs: number
+  /** Messages older than this (since they were first sent) are deleted. */
+  retentionMs: number
+  maxBodyBytes: number
+  /** Where a message goes on its next receive once it was received `maxReceiveCount` times. */
+  redrive: { deadLetterQueue: string; maxReceiveCount: number } | null
+}
+
+/** A message to send, already validated against its queue. */
+export interface NewMessage {
+  body: string
+  delayMs: number
+  /** Message attributes as JSON text, or null. */
+  attributes: string | null
+  /** FIFO queues: the message group; null on standard queues. */
+  groupId: string | null
+  /** FIFO queues: the deduplication id (given, or the body's hash); null on standard queues. */
+  deduplicationId: string | null
+}
+
+/** What sending one message did. */
+export interface SentMessage {
+  messageId: string
+  md5OfBody: string
+  /** True when a FIFO queue dropped it as a duplicate; `messageId` is then the first one's. */
+  duplicate: boolean
+  /** FIFO queues: the message's position in its queue; null on standard queues. */
+  sequenceNumber: string | null
+}
+
+/** A queue message as a reader sees it, without receiving it. */
+export interface PeekedMessage {
+  /** Position in the store; order of sending. Pass the last one back to read further. */
+  sequence: number
   messageId: string
   body: string
-  receiptHandle: string
+  md5OfBody: string
+  attributes: string | null
+  groupId: string | null
   receiveCount: number
   sentAtMs: number
+  /** When it was first received, or null before its first receive. */
+  firstReceivedAtMs: number | null
+  visibleAtMs: number
+  /** The queue a redrive policy moved it from, or null. */
+  sourceQueue: string | null
+}
+
+/** A queue message as a receiver gets it. */
+export interface StoredMessage extends PeekedMessage {
+  receiptHandle: string
   firstReceivedAtMs: number
 }
 
-/** How many messages a queue holds. */
+/** What to receive: up to `max` visible messages, optionally only among `messageIds`. */
+export interface ReceiveRequest {
+  max: number
+  visibilityTimeoutMs: number
+  /** Receive only these messages (those of them that are visible now). */
+  messageIds?: string[]
+}
+
+/**
+ * What a receipt handle turned out to be: `ok` (the operation happened), `gone` (the message is
+ * no longer in the queue), `stale` (the message was received again since, with a new handle),
+ * `invalid` (not a receipt handle) or `other-queue` (a handle of another queue).
+ */
+export type HandleOutcome = 'ok' | 'gone' | 'stale' | 'invalid' | 'other-queue'
+
+/** What a move did with one message. */
+export interface MovedMessage {
+  sequence: number
+  messageId: string
+  /** The destination, or null when there is none (no `to`, and not redriven from a queue). */
+  to: string | null
+  /** The new message id in the destination; null when the message was left. */
+  newMessageId: string | null
+  /** Why it was left, when it was. */
+  problem: string | null
+}
+
+/** How many messages a queue holds, not counting those past the retention period. */
 export interface QueueDepth {
   /** Messages a receive could return now. */
   visible: number
   /** Messages received and not yet deleted, hidden until their visibility timeout ends. */
   inFlight: number
+  /** Messages sent with a delay that has not ended yet. */
+  delayed: number
+  /** When the oldest message was sent, or null for an empty queue. */
+  oldestSentAtMs: number | null
 }
 
 /** Statistics of one shard. */
@@ -102,11 +184,37 @@ export interface WriteTx {
   /** Registers a consumer; a new consumer starts after `startAfter` in every shard. */
   ensureConsumer(consumer: string, stream: string, startAfter: number[]): Promise<void>
   saveProgress(progress: ConsumerShardProgress): Promise<void>
-  ensureQueue(queue: string, visibilityTimeoutMs: number): Promise<void>
+  /** Creates a queue or updates its attributes. */
+  ensureQueue(queue: QueueRow): Promise<void>
+  /** Sends one message with the queue's defaults; returns its message id. */
   sendMessage(queue: string, body: string): Promise<string>
-  receiveMessages(queue: string, max: number, visibilityTimeoutMs: number): Promise<StoredMessage[]>
-  /** Deletes a received message; false when the receipt handle is unknown or stale. */
-  deleteMessage(queue: string, receiptHandle: string): Promise<boolean>
+  /** Sends messages; one result per message, in order. */
+  sendMessages(queue: string, messages: NewMessage[]): Promise<SentMessage[]>
+  /**
+   * Receives visible messages and hides them for the visibility timeout. First deletes messages
+   * past retention, and moves to the dead-letter queue those its redrive policy says are done.
+   */
+  receiveMessages(queue: string, request: ReceiveRequest): Promise<StoredMessage[]>
+  /** Deletes a received message by its current receipt handle. */
+  deleteMessage(queue: string, receiptHandle: string): Promise<HandleOutcome>
+  /** Hides a received message for `visibilityTimeoutMs` from now (0: visible at once). */
+  changeVisibility(
+    queue: string,
+    receiptHandle: string,
+    visibilityTimeoutMs: number,
+  ): Promise<HandleOutcome>
+  /** Deletes every message of a queue; returns how many. */
+  purgeQueue(queue: string): Promise<number>
+  /**
+   * Moves up to `max` visible messages after `afterSequence` to `to`, or when `to` is null to the
+   * queue each came from; each arrives as a new message. Messages without a destination are left.
+   */
+  moveMessages(
+    from: string,
+    to: string | null,
+    afterSequence: number,
+    max: number,
+  ): Promise<MovedMessage[]>
   /** Deletes up to `limit` records older than the stream's retention; returns how many. */
   trimStream(stream: string, olderThanMs: number, limit: number): Promise<number>
   /** The stream's schema versions, oldest first, as this transaction sees them. */
@@ -156,17 +264,32 @@ export interface Store {
   countRecordsAfter(stream: string, shard: number, afterSequence: number): Promise<number>
   listConsumerShards(): Promise<ConsumerShardRow[]>
   listQueues(): Promise<string[]>
+  getQueue(name: string): Promise<QueueRow | undefined>
   queueDepth(queue: string): Promise<QueueDepth>
   /** The stream's schema versions, oldest first. */
   listSchemas(stream: string): Promise<StoredSchema[]>
   /** The stream's stored compatibility mode, or null when none was set. */
   getCompatibility(stream: string): Promise<CompatibilityMode | null>
+  /** Messages in sending order after `afterSequence`, without receiving them. */
+  peekMessages(queue: string, afterSequence: number, limit: number): Promise<PeekedMessage[]>
+  /**
+   * The earliest time any message of the queue is visible: now or earlier when one is visible
+   * now, later when all are hidden (delayed or in flight); null for an empty queue. A cheap read
+   * that long polling makes before it writes a receive.
+   */
+  earliestVisibleAtMs(queue: string): Promise<number | null>
 
   /**
    * Calls `listener` after a commit that appended to `stream`, in this process at once and from
    * other processes within the poll interval. Returns a function that removes the listener.
    */
   onAppend(listener: (stream: string | null) => void): () => void
+
+  /**
+   * Calls `listener` after a commit that sent messages to `queue`, by the same mechanism as
+   * `onAppend` (at once in this process; `null` within the poll interval for other processes).
+   */
+  onQueueSend(listener: (queue: string | null) => void): () => void
 
   close(): Promise<void>
 }

@@ -65,7 +65,7 @@ test('failure modes - dead-letter sends the record with its error and origin, an
   await eddy.waitUntilCaughtUp()
 
   assert.deepEqual(state.handled, ['u1', 'u2', 'u4', 'u5'])
-  const [message] = await eddy.queue('users-dlq').receive({ max: 10 })
+  const [message] = await eddy.queue('users-dlq').receive({ maxMessages: 10 })
   const parsed = parseDeadLetter(message?.body ?? '')
   assert.ok('deadLetter' in parsed, 'the message is a valid dead letter')
   const { record, error, origin, attempts } = parsed.deadLetter

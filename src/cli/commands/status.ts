@@ -47,8 +47,15 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
       ]),
     )
     printTable(
-      ['queue', 'depth', 'visible', 'in flight'],
-      status.queues.map((q) => [q.queue, q.depth, q.visible, q.inFlight]),
+      ['queue', 'depth', 'visible', 'in flight', 'delayed', 'oldest message'],
+      status.queues.map((q) => [
+        q.queue,
+        q.depth,
+        q.visible,
+        q.inFlight,
+        q.delayed,
+        formatDuration(q.oldestMessageAgeMs),
+      ]),
     )
   } finally {
     await eddy.close()

@@ -13,15 +13,24 @@ import type { Store, StoreOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
 import { prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
+import { prepareQueueMove } from './queue-move.ts'
+import { prepareQueueReceive } from './queue-receive.ts'
 import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
 import { prepareSchemaReads, prepareSchemaWrites } from './schemas.ts'
 import { GroupCommitWriter } from './writer.ts'
 
-/** A write transaction that also remembers which streams it appended to. */
+/** A write transaction that also remembers which streams it appended to and queues it sent to. */
 interface SqliteTx extends WriteTx {
   readonly appendedStreams: Set<string>
+  readonly sentQueues: Set<string>
 }
+
+/**
+ * What a commit changed, for listeners: a stream that got records or a queue that got messages;
+ * null when another process committed something (which, the poll cannot tell).
+ */
+type Change = { kind: 'stream' | 'queue'; name: string } | null
 
 function connect(path: string, durability: 'full' | 'normal'): Database.Database {
   let db: Database.Database
@@ -54,7 +63,7 @@ class SqliteStore implements Store {
   readonly engine = 'sqlite' as const
   readonly #writer: GroupCommitWriter<SqliteTx>
   readonly #reads
-  readonly #listeners = new Set<(stream: string | null) => void>()
+  readonly #listeners = new Set<(change: Change) => void>()
   #poll: NodeJS.Timeout | null = null
   #dataVersion = 0
 
@@ -70,11 +79,13 @@ class SqliteStore implements Store {
       consumers: prepareConsumerWrites(writeDb),
       queues: prepareQueueWrites(writeDb),
       schemas: prepareSchemaWrites(writeDb),
+      receive: prepareQueueReceive(writeDb),
+      move: prepareQueueMove(writeDb),
     }
     this.#writer = new GroupCommitWriter(
       writeDb,
       (nowMs) => makeTx(writes, nowMs),
-      (tx) => this.#announce(tx.appendedStreams),
+      (tx) => this.#announce(tx),
     )
     this.#reads = {
       items: prepareItems(readDb),
@@ -126,6 +137,10 @@ class SqliteStore implements Store {
     return this.#reads.queues.list()
   }
 
+  async getQueue(name: string) {
+    return this.#reads.queues.get(name)
+  }
+
   async queueDepth(queue: string) {
     return this.#reads.queues.depth(queue, Date.now())
   }
@@ -138,13 +153,24 @@ class SqliteStore implements Store {
     return this.#reads.schemas.compatibility(stream)
   }
 
+  async peekMessages(queue: string, afterSequence: number, limit: number) {
+    return this.#reads.queues.peek(queue, afterSequence, limit, Date.now())
+  }
+
+  async earliestVisibleAtMs(queue: string) {
+    return this.#reads.queues.earliestVisibleAtMs(queue)
+  }
+
   onAppend(listener: (stream: string | null) => void): () => void {
-    this.#listeners.add(listener)
-    this.#startPolling()
-    return () => {
-      this.#listeners.delete(listener)
-      if (this.#listeners.size === 0) this.#stopPolling()
-    }
+    return this.#listen((change) => {
+      if (change === null || change.kind === 'stream') listener(change?.name ?? null)
+    })
+  }
+
+  onQueueSend(listener: (queue: string | null) => void): () => void {
+    return this.#listen((change) => {
+      if (change === null || change.kind === 'queue') listener(change?.name ?? null)
+    })
   }
 
   async close(): Promise<void> {
@@ -154,8 +180,21 @@ class SqliteStore implements Store {
     this.readDb.close()
   }
 
-  #announce(streams: Iterable<string>): void {
-    for (const stream of streams) for (const listener of this.#listeners) listener(stream)
+  #listen(listener: (change: Change) => void): () => void {
+    this.#listeners.add(listener)
+    this.#startPolling()
+    return () => {
+      this.#listeners.delete(listener)
+      if (this.#listeners.size === 0) this.#stopPolling()
+    }
+  }
+
+  #announce(tx: SqliteTx): void {
+    const changes: Change[] = [
+      ...[...tx.appendedStreams].map((name) => ({ kind: 'stream' as const, name })),
+      ...[...tx.sentQueues].map((name) => ({ kind: 'queue' as const, name })),
+    ]
+    for (const change of changes) for (const listener of this.#listeners) listener(change)
   }
 
   /** Another process's commit changes the reader's data_version; its streams are unknown. */
@@ -187,13 +226,17 @@ type Writes = {
   consumers: ReturnType<typeof prepareConsumerWrites>
   queues: ReturnType<typeof prepareQueueWrites>
   schemas: ReturnType<typeof prepareSchemaWrites>
+  receive: ReturnType<typeof prepareQueueReceive>
+  move: ReturnType<typeof prepareQueueMove>
 }
 
 function makeTx(writes: Writes, nowMs: number): SqliteTx {
   const appendedStreams = new Set<string>()
+  const sentQueues = new Set<string>()
   return {
     nowMs,
     appendedStreams,
+    sentQueues,
     getItem: async (address) => writes.items.get(address),
     putItem: async (address, item) => writes.items.put(address, item),
     deleteItem: async (address) => writes.items.delete(address),
@@ -205,12 +248,32 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     ensureConsumer: async (consumer, stream, startAfter) =>
       writes.consumers.ensure(consumer, stream, startAfter, nowMs),
     saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
-    ensureQueue: async (queue, visibilityTimeoutMs) =>
-      writes.queues.ensure(queue, visibilityTimeoutMs, nowMs),
-    sendMessage: async (queue, body) => writes.queues.send(queue, body, nowMs),
-    receiveMessages: async (queue, max, visibilityTimeoutMs) =>
-      writes.queues.receive(queue, max, visibilityTimeoutMs, nowMs),
-    deleteMessage: async (queue, receiptHandle) => writes.queues.delete(queue, receiptHandle),
+    ensureQueue: async (queue) => writes.queues.ensure(queue, nowMs),
+    sendMessage: async (queue, body) => {
+      sentQueues.add(queue)
+      return writes.queues.sendBody(queue, body, nowMs)
+    },
+    sendMessages: async (queue, messages) => {
+      sentQueues.add(queue)
+      return writes.queues.send(queue, messages, nowMs)
+    },
+    receiveMessages: async (queue, request) => {
+      // A redrive sends to the dead-letter queue; its long pollers must hear of it.
+      const { messages, redrivenTo } = writes.receive.receive(queue, request, nowMs)
+      if (redrivenTo) sentQueues.add(redrivenTo)
+      return messages
+    },
+    deleteMessage: async (queue, receiptHandle) => writes.receive.delete(queue, receiptHandle),
+    changeVisibility: async (queue, receiptHandle, visibilityTimeoutMs) =>
+      writes.receive.changeVisibility(queue, receiptHandle, visibilityTimeoutMs, nowMs),
+    purgeQueue: async (queue) => writes.receive.purge(queue),
+    moveMessages: async (from, to, afterSequence, max) => {
+      const moved = writes.move.move(from, to, afterSequence, max, nowMs)
+      for (const message of moved) {
+        if (message.to && message.newMessageId) sentQueues.add(message.to)
+      }
+      return moved
+    },
     trimStream: async (stream, olderThanMs, limit) => {
       let removed = 0
       for (let shard = 0; shard < writes.records.shardCount(stream); shard++) {

@@ -102,6 +102,37 @@ const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // Queue attributes as SQS has them, message attributes, FIFO groups and deduplication, and
+    // the queue a redriven message came from (for `eddy dlq move` back to its source).
+    name: '0301-queues-attributes-redrive-fifo',
+    sql: `
+      ALTER TABLE queues ADD COLUMN fifo INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE queues ADD COLUMN content_based_deduplication INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE queues ADD COLUMN delay_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE queues ADD COLUMN retention_ms INTEGER NOT NULL DEFAULT 345600000;
+      ALTER TABLE queues ADD COLUMN max_body_bytes INTEGER NOT NULL DEFAULT 262144;
+      ALTER TABLE queues ADD COLUMN dead_letter_queue TEXT;
+      ALTER TABLE queues ADD COLUMN max_receive_count INTEGER;
+
+      ALTER TABLE messages ADD COLUMN attributes TEXT;
+      ALTER TABLE messages ADD COLUMN md5_of_body TEXT;
+      ALTER TABLE messages ADD COLUMN group_id TEXT;
+      ALTER TABLE messages ADD COLUMN source_queue TEXT;
+      CREATE INDEX messages_by_age ON messages (queue, sent_at_ms);
+      CREATE INDEX messages_by_queue ON messages (queue, sequence);
+      CREATE INDEX messages_by_group ON messages (queue, group_id, visible_at_ms)
+        WHERE group_id IS NOT NULL;
+
+      CREATE TABLE queue_deduplication (
+        queue TEXT NOT NULL,
+        deduplication_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (queue, deduplication_id)
+      ) WITHOUT ROWID, STRICT;
+    `,
+  },
 ]
 
 /** Applies every migration the database has not seen yet. */
