@@ -11,6 +11,7 @@ import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/
 import { ConfigError, describe } from '../errors.ts'
 import type { LogLevel } from '../observe/logger.ts'
 import type { QueueDefinition } from '../queues/index.ts'
+import { streamDefinitionSchema, type StreamDefinition } from '../streams/definition.ts'
 import { namePattern, tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
 
 /** Everything Eddy runs, as one object. */
@@ -24,6 +25,8 @@ export interface EddyConfig {
     pollIntervalMs?: number
   }
   tables?: TableDefinition[]
+  /** Standalone streams that accept published records; their names share a namespace with tables. */
+  streams?: StreamDefinition[]
   // The handler's record type is the user's business: any item type may be declared here.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   consumers?: ConsumerDefinition<any>[]
@@ -50,6 +53,7 @@ const configSchema = z
       .strict()
       .optional(),
     tables: z.array(tableDefinitionSchema).optional(),
+    streams: z.array(streamDefinitionSchema).optional(),
     consumers: z.array(consumerDefinitionSchema).optional(),
     queues: z
       .array(
@@ -73,24 +77,32 @@ function formatPath(path: PropertyKey[]): string {
   return path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`)).join('').replace(/^\./, '')
 }
 
-function checkUnique(config: EddyConfig, key: 'tables' | 'consumers' | 'queues'): void {
+function checkUnique(config: EddyConfig, keys: ('tables' | 'streams' | 'consumers' | 'queues')[]): void {
   const seen = new Set<string>()
-  config[key]?.forEach((entry, index) => {
-    if (seen.has(entry.name)) {
-      throw new ConfigError(`Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique`)
-    }
-    seen.add(entry.name)
-  })
+  for (const key of keys) {
+    config[key]?.forEach((entry, index) => {
+      if (seen.has(entry.name)) {
+        throw new ConfigError(
+          `Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique` +
+            (keys.length > 1 ? ` among ${keys.join(' and ')}` : ''),
+        )
+      }
+      seen.add(entry.name)
+    })
+  }
 }
 
 function checkReferences(config: EddyConfig): void {
-  const streams = new Set((config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name))
+  const streams = new Set([
+    ...(config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name),
+    ...(config.streams ?? []).map((s) => s.name),
+  ])
   config.consumers?.forEach((consumer, index) => {
     if (!streams.has(consumer.stream)) {
       const known = [...streams].map((s) => `"${s}"`).join(', ') || 'none'
       throw new ConfigError(
         `Config consumers[${index}].stream: "${consumer.stream}" is not a declared stream ` +
-          `(tables with streams: ${known})`,
+          `(tables with streams and standalone streams: ${known})`,
       )
     }
   })
@@ -107,9 +119,9 @@ export function validateConfig(config: unknown): EddyConfig {
     )
   }
   const valid = config as EddyConfig
-  checkUnique(valid, 'tables')
-  checkUnique(valid, 'consumers')
-  checkUnique(valid, 'queues')
+  checkUnique(valid, ['tables', 'streams'])
+  checkUnique(valid, ['consumers'])
+  checkUnique(valid, ['queues'])
   checkReferences(valid)
   return valid
 }

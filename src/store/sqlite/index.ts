@@ -11,7 +11,7 @@ import { EddyError } from '../../errors.ts'
 import type { NewChangeRecord } from '../../streams/types.ts'
 import type { Store, StoreOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
-import { prepareItems } from './items.ts'
+import { prepareItemQueries, prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
 import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
@@ -76,6 +76,7 @@ class SqliteStore implements Store {
     )
     this.#reads = {
       items: prepareItems(readDb),
+      itemQueries: prepareItemQueries(readDb),
       records: prepareRecordReads(readDb),
       consumers: prepareConsumerReads(readDb),
       queues: prepareQueueReads(readDb),
@@ -89,6 +90,14 @@ class SqliteStore implements Store {
 
   async getItem(address: Parameters<Store['getItem']>[0]) {
     return this.#reads.items.get(address)
+  }
+
+  async queryItems(query: Parameters<Store['queryItems']>[0]) {
+    return this.#reads.itemQueries.query(query)
+  }
+
+  async scanItems(scan: Parameters<Store['scanItems']>[0]) {
+    return this.#reads.itemQueries.scan(scan)
   }
 
   async getStream(name: string) {
@@ -113,6 +122,14 @@ class SqliteStore implements Store {
 
   async countRecordsAfter(stream: string, shard: number, afterSequence: number) {
     return this.#reads.records.countAfter(stream, shard, afterSequence)
+  }
+
+  async firstSequenceAtOrAfter(stream: string, shard: number, timeMs: number) {
+    return this.#reads.records.firstSequenceAtOrAfter(stream, shard, timeMs)
+  }
+
+  async trimmedAfter(stream: string, shard: number, afterSequence: number) {
+    return this.#reads.records.trimmedAfter(stream, shard, afterSequence)
   }
 
   async listConsumerShards() {
@@ -183,13 +200,17 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     nowMs,
     appendedStreams,
     getItem: async (address) => writes.items.get(address),
-    putItem: async (address, item) => writes.items.put(address, item),
+    putItem: async (address, item, expiresAtSeconds) =>
+      writes.items.put(address, item, expiresAtSeconds ?? null),
     deleteItem: async (address) => writes.items.delete(address),
+    expiredItems: async (table, nowSeconds, limit) => writes.items.expired(table, nowSeconds, limit),
     appendRecord: async (record: NewChangeRecord) => {
       appendedStreams.add(record.stream)
       return writes.records.append(record)
     },
     ensureStream: async (stream) => writes.records.ensureStream(stream, nowMs),
+    getStream: async (name) => writes.records.getStream(name),
+    setStreamState: async (name, state) => writes.records.setStreamState(name, state, nowMs),
     ensureConsumer: async (consumer, stream, startAfter) =>
       writes.consumers.ensure(consumer, stream, startAfter, nowMs),
     saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
@@ -202,7 +223,7 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     trimStream: async (stream, olderThanMs, limit) => {
       let removed = 0
       for (let shard = 0; shard < writes.records.shardCount(stream); shard++) {
-        removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed)
+        removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed, nowMs)
         if (removed >= limit) break
       }
       return removed

@@ -84,6 +84,27 @@ const migrations: Migration[] = [
       CREATE UNIQUE INDEX messages_by_receipt ON messages (receipt_handle);
     `,
   },
+  {
+    name: '0101-tables-ttl-stream-labels-trim-log',
+    sql: `
+      ALTER TABLE items ADD COLUMN expires_at_s INTEGER;
+      CREATE INDEX items_by_expiry ON items (table_name, expires_at_s)
+        WHERE expires_at_s IS NOT NULL;
+
+      ALTER TABLE streams ADD COLUMN label TEXT NOT NULL DEFAULT '';
+      ALTER TABLE streams ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+      UPDATE streams SET label = strftime('%Y-%m-%dT%H:%M:%f', created_at_ms / 1000.0, 'unixepoch');
+
+      CREATE TABLE stream_trims (
+        stream TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        through_sequence INTEGER NOT NULL,
+        removed INTEGER NOT NULL,
+        trimmed_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (stream, shard, through_sequence)
+      ) STRICT;
+    `,
+  },
 ]
 
 /** Applies every migration the database has not seen yet. */
