@@ -38,9 +38,21 @@ export {
   type RecordContext,
   type RecordHandler,
 } from './consumers/index.ts'
-export { defineQueue, Queue, parseDeadLetter, type DeadLetter, type QueueDefinition } from './queues/index.ts'
+export {
+  defineQueue,
+  Queue,
+  parseDeadLetter,
+  type DeadLetter,
+  type QueueDefinition,
+} from './queues/index.ts'
 export type { ReprocessOptions, ReprocessSummary } from './queues/reprocess.ts'
 export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
-export type { ChangeRecord, EventName, Item, StreamViewType, UserIdentity } from './streams/types.ts'
+export type {
+  ChangeRecord,
+  EventName,
+  Item,
+  StreamViewType,
+  UserIdentity,
+} from './streams/types.ts'
 export * from './errors.ts'

@@ -17,7 +17,11 @@ import { readStatus, type StatusReport } from './observe/status.ts'
 import { Queue, type QueueDefinition } from './queues/index.ts'
 import { reprocess, type ReprocessOptions, type ReprocessSummary } from './queues/reprocess.ts'
 import { openStore, type Store, type StreamRow } from './store/index.ts'
-import { defaultRetentionHours, defaultShardCount, type StreamDefinition } from './streams/definition.ts'
+import {
+  defaultRetentionHours,
+  defaultShardCount,
+  type StreamDefinition,
+} from './streams/definition.ts'
 import { Stream } from './streams/reader.ts'
 import { trimExpiredRecords } from './streams/retention.ts'
 import type { StreamViewType } from './streams/types.ts'
@@ -70,7 +74,10 @@ export class Eddy {
   /** A declared table. Throws `NotFoundError` for an unknown name. */
   table<TItem extends object = Record<string, unknown>>(name: string): Table<TItem> {
     const table = this.#tables.get(name)
-    if (!table) throw new NotFoundError(`Table "${name}" is not declared: known tables are ${list(this.#tables)}`)
+    if (!table)
+      throw new NotFoundError(
+        `Table "${name}" is not declared: known tables are ${list(this.#tables)}`,
+      )
     return new Table(this.store, table)
   }
 
@@ -78,7 +85,9 @@ export class Eddy {
   stream(name: string): Stream {
     if (!this.#tables.has(name) && !this.#streams.has(name)) {
       const known = list(new Map<string, unknown>([...this.#tables, ...this.#streams]))
-      throw new NotFoundError(`Stream "${name}" is not declared: known tables and streams are ${known}`)
+      throw new NotFoundError(
+        `Stream "${name}" is not declared: known tables and streams are ${known}`,
+      )
     }
     return new Stream(this.store, name)
   }
@@ -105,7 +114,8 @@ export class Eddy {
     const table = this.table(tableName).definition
     return this.store.write(async (tx) => {
       const current =
-        (await tx.getStream(table.name)) ?? (await tx.ensureStream(this.#declaredStream(table, false)))
+        (await tx.getStream(table.name)) ??
+        (await tx.ensureStream(this.#declaredStream(table, false)))
       const viewType = state.viewType ?? current.viewType
       return tx.setStreamState(table.name, { enabled: state.enabled, viewType })
     })
@@ -114,7 +124,8 @@ export class Eddy {
   /** Deletes expired items (time to live) and trims records past retention, once. */
   async maintain(nowMs = Date.now()): Promise<MaintenanceSummary> {
     const expiredItems = await deleteExpiredItems(this.store, this.#tables.values(), nowMs)
-    if (expiredItems > 0) this.log.info({ items: expiredItems }, 'deleted items whose time to live passed')
+    if (expiredItems > 0)
+      this.log.info({ items: expiredItems }, 'deleted items whose time to live passed')
     const trimmedRecords = await trimExpiredRecords(this.store, this.log, nowMs)
     return { expiredItems, trimmedRecords }
   }
@@ -122,7 +133,10 @@ export class Eddy {
   /** A declared queue (dead-letter queues of consumers are declared by naming them). */
   queue(name: string): Queue {
     const queue = this.#queues.get(name)
-    if (!queue) throw new NotFoundError(`Queue "${name}" is not declared: known queues are ${list(this.#queues)}`)
+    if (!queue)
+      throw new NotFoundError(
+        `Queue "${name}" is not declared: known queues are ${list(this.#queues)}`,
+      )
     return new Queue(this.store, queue)
   }
 
@@ -212,7 +226,9 @@ export class Eddy {
   async reprocess(queue: string, options?: ReprocessOptions): Promise<ReprocessSummary> {
     this.queue(queue)
     if (options?.consumer && !this.#consumers.has(options.consumer)) {
-      throw new NotFoundError(`Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`)
+      throw new NotFoundError(
+        `Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`,
+      )
     }
     return reprocess(this.store, queue, this.#consumers, this.log, options)
   }
@@ -236,7 +252,10 @@ export class Eddy {
     try {
       await this.maintain()
     } catch (error) {
-      this.log.warn({ err: error }, 'deleting expired items or records failed; it is tried again later')
+      this.log.warn(
+        { err: error },
+        'deleting expired items or records failed; it is tried again later',
+      )
     }
   }
 }

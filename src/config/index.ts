@@ -63,7 +63,9 @@ const configSchema = z
         }),
       )
       .optional(),
-    log: z.object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() }).optional(),
+    log: z
+      .object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() })
+      .optional(),
   })
   .strict()
 
@@ -74,10 +76,16 @@ function valueAt(config: unknown, path: PropertyKey[]): unknown {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`)).join('').replace(/^\./, '')
+  return path
+    .map((step) => (typeof step === 'number' ? `[${step}]` : `.${String(step)}`))
+    .join('')
+    .replace(/^\./, '')
 }
 
-function checkUnique(config: EddyConfig, keys: ('tables' | 'streams' | 'consumers' | 'queues')[]): void {
+function checkUnique(
+  config: EddyConfig,
+  keys: ('tables' | 'streams' | 'consumers' | 'queues')[],
+): void {
   const seen = new Set<string>()
   for (const key of keys) {
     config[key]?.forEach((entry, index) => {
@@ -130,7 +138,8 @@ export function validateConfig(config: unknown): EddyConfig {
 export function findConfigFile(path: string | undefined, cwd = process.cwd()): string {
   if (path) {
     const full = resolve(cwd, path)
-    if (!existsSync(full)) throw new ConfigError(`Config file ${full} does not exist: check --config`)
+    if (!existsSync(full))
+      throw new ConfigError(`Config file ${full} does not exist: check --config`)
     return full
   }
   const found = configFileNames.map((name) => resolve(cwd, name)).find((file) => existsSync(file))
@@ -151,7 +160,9 @@ export async function loadConfig(file: string): Promise<EddyConfig> {
     throw new ConfigError(`Config file ${file} failed to load: ${String(cause)}`, { cause })
   }
   if (loaded.default === undefined) {
-    throw new ConfigError(`Config file ${file} has no default export: export default defineConfig({...})`)
+    throw new ConfigError(
+      `Config file ${file} has no default export: export default defineConfig({...})`,
+    )
   }
   return validateConfig(loaded.default)
 }

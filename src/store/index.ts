@@ -160,7 +160,10 @@ export interface WriteTx {
   /** The stream as this transaction sees it. */
   getStream(name: string): Promise<StreamRow | undefined>
   /** Enables or disables a stream, or changes its view type; a new label when either happens. */
-  setStreamState(name: string, state: { enabled: boolean; viewType: StreamViewType }): Promise<StreamRow>
+  setStreamState(
+    name: string,
+    state: { enabled: boolean; viewType: StreamViewType },
+  ): Promise<StreamRow>
   /** Registers a consumer; a new consumer starts after `startAfter` in every shard. */
   ensureConsumer(consumer: string, stream: string, startAfter: number[]): Promise<void>
   saveProgress(progress: ConsumerShardProgress): Promise<void>
@@ -203,7 +206,12 @@ export interface Store {
   getStream(name: string): Promise<StreamRow | undefined>
   listStreams(): Promise<StreamRow[]>
   /** Records of a shard after a sequence number, oldest first. */
-  readRecords(stream: string, shard: number, afterSequence: number, limit: number): Promise<ChangeRecord[]>
+  readRecords(
+    stream: string,
+    shard: number,
+    afterSequence: number,
+    limit: number,
+  ): Promise<ChangeRecord[]>
   /** The last sequence number of each shard, 0 for an empty shard. */
   lastSequences(stream: string, shardCount: number): Promise<number[]>
   shardStats(stream: string, shardCount: number): Promise<ShardStats[]>

@@ -15,7 +15,11 @@ export const streamDefinitionSchema = z
   .object({
     name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
     shards: z.number().int().min(1).max(64).optional(),
-    retentionHours: z.number().positive().max(24 * 365).optional(),
+    retentionHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .optional(),
   })
   .strict()
 

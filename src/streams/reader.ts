@@ -9,7 +9,12 @@ import { randomUUID } from 'node:crypto'
 import { NotFoundError, ValidationError, describe } from '../errors.ts'
 import type { Store, StreamRow } from '../store/index.ts'
 import { findUnstorable } from '../tables/validate.ts'
-import { formatSequenceNumber, formatShardId, parseSequenceNumber, parseShardId } from './positions.ts'
+import {
+  formatSequenceNumber,
+  formatShardId,
+  parseSequenceNumber,
+  parseShardId,
+} from './positions.ts'
 import { shardForPartitionKey } from './shards.ts'
 import type { ChangeRecord, NewChangeRecord } from './types.ts'
 
@@ -63,7 +68,9 @@ function encodeIterator(state: IteratorState): string {
 
 function decodeIterator(iterator: unknown): IteratorState {
   try {
-    const [stream, shard, after] = JSON.parse(Buffer.from(String(iterator), 'base64url').toString()) as unknown[]
+    const [stream, shard, after] = JSON.parse(
+      Buffer.from(String(iterator), 'base64url').toString(),
+    ) as unknown[]
     if (typeof stream === 'string' && Number.isInteger(shard) && Number.isInteger(after)) {
       return { stream, shard: shard as number, after: after as number }
     }
@@ -102,14 +109,23 @@ export class Stream {
         `Stream "${this.name}" has no shard ${shardId}: it has shards shard-0000 to ${formatShardId(row.shardCount - 1)}`,
       )
     }
-    return encodeIterator({ stream: this.name, shard, after: await this.#startAfter(shard, position) })
+    return encodeIterator({
+      stream: this.name,
+      shard,
+      after: await this.#startAfter(shard, position),
+    })
   }
 
   /** Reads records at the iterator: at most `limit` records and about `maxBytes` bytes (at least one record). */
-  async read(iterator: string, options: { limit?: number; maxBytes?: number } = {}): Promise<ReadResult> {
+  async read(
+    iterator: string,
+    options: { limit?: number; maxBytes?: number } = {},
+  ): Promise<ReadResult> {
     const state = decodeIterator(iterator)
     if (state.stream !== this.name) {
-      throw new ValidationError(`Shard iterator is for stream "${state.stream}", not "${this.name}"`)
+      throw new ValidationError(
+        `Shard iterator is for stream "${state.stream}", not "${this.name}"`,
+      )
     }
     const limit = checkLimit(options.limit ?? defaultReadRecords, this.name)
     const maxBytes = options.maxBytes ?? defaultReadBytes
@@ -119,7 +135,9 @@ export class Stream {
     const records = withinBytes(fetched, maxBytes)
 
     const last = records.at(-1)
-    const after = last ? parseSequenceNumber(last.sequenceNumber) : Math.max(state.after, trimmed.throughSequence)
+    const after = last
+      ? parseSequenceNumber(last.sequenceNumber)
+      : Math.max(state.after, trimmed.throughSequence)
     return {
       records,
       nextIterator: encodeIterator({ ...state, after }),
@@ -128,7 +146,9 @@ export class Stream {
   }
 
   /** Publishes records to a standalone stream in one transaction; returns where each landed. */
-  async publish(requests: PublishRequest[]): Promise<{ shardId: string; sequenceNumber: string }[]> {
+  async publish(
+    requests: PublishRequest[],
+  ): Promise<{ shardId: string; sequenceNumber: string }[]> {
     const checked = this.#checkPublish(requests)
     return this.store.write(async (tx) => {
       const row = await tx.getStream(this.name)
@@ -137,7 +157,10 @@ export class Stream {
       for (const request of checked) {
         const record = publishedRecord(row, request, tx.nowMs)
         const sequence = await tx.appendRecord(record)
-        placed.push({ shardId: formatShardId(record.shard), sequenceNumber: formatSequenceNumber(sequence) })
+        placed.push({
+          shardId: formatShardId(record.shard),
+          sequenceNumber: formatSequenceNumber(sequence),
+        })
       }
       return placed
     })
@@ -145,7 +168,10 @@ export class Stream {
 
   async #row(): Promise<StreamRow> {
     const row = await this.store.getStream(this.name)
-    if (!row) throw new NotFoundError(`Stream "${this.name}" does not exist: declare it in tables or streams`)
+    if (!row)
+      throw new NotFoundError(
+        `Stream "${this.name}" does not exist: declare it in tables or streams`,
+      )
     return row
   }
 
@@ -169,19 +195,25 @@ export class Stream {
 
   #checkPublish(requests: PublishRequest[]): PublishRequest[] {
     if (!Array.isArray(requests) || requests.length === 0 || requests.length > 500) {
-      throw new ValidationError(`Publish to stream "${this.name}" needs a list of 1 to 500 records, got ${describe(requests)}`)
+      throw new ValidationError(
+        `Publish to stream "${this.name}" needs a list of 1 to 500 records, got ${describe(requests)}`,
+      )
     }
     requests.forEach((request, index) => {
       const where = `Publish to stream "${this.name}" record ${index}`
       const key = request?.partitionKey
       if (typeof key !== 'string' || key.length === 0 || key.length > 256) {
-        throw new ValidationError(`${where}: partitionKey is ${describe(key)}: expected a string of 1 to 256 characters`)
+        throw new ValidationError(
+          `${where}: partitionKey is ${describe(key)}: expected a string of 1 to 256 characters`,
+        )
       }
       const problem = findUnstorable(request.data, 'data', new Set())
       if (problem) throw new ValidationError(`${where}: ${problem}`)
       const sizeBytes = Buffer.byteLength(JSON.stringify(request.data))
       if (sizeBytes > maxPublishBytes) {
-        throw new ValidationError(`${where}: data is ${sizeBytes} bytes, over the limit of ${maxPublishBytes} bytes`)
+        throw new ValidationError(
+          `${where}: data is ${sizeBytes} bytes, over the limit of ${maxPublishBytes} bytes`,
+        )
       }
     })
     return requests
@@ -210,7 +242,9 @@ function notStandalone(name: string): ValidationError {
 
 function checkLimit(limit: number, name: string): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > maxReadRecords) {
-    throw new ValidationError(`Read of stream "${name}": limit ${describe(limit)} is not valid: expected 1 to ${maxReadRecords}`)
+    throw new ValidationError(
+      `Read of stream "${name}": limit ${describe(limit)} is not valid: expected 1 to ${maxReadRecords}`,
+    )
   }
   return limit
 }

@@ -10,7 +10,11 @@ import type { Store } from '../store/index.ts'
 const recordsPerStep = 1_000
 
 /** Deletes expired records of every stream; returns how many. */
-export async function trimExpiredRecords(store: Store, log: Logger, nowMs = Date.now()): Promise<number> {
+export async function trimExpiredRecords(
+  store: Store,
+  log: Logger,
+  nowMs = Date.now(),
+): Promise<number> {
   let total = 0
   for (const stream of await store.listStreams()) {
     const cutoffMs = nowMs - stream.retentionMs

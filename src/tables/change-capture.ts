@@ -79,7 +79,8 @@ export async function applyChange(
   if (!eventName) return { eventName: null, sequence: null }
 
   const address = addressOf(table, change.keys)
-  if (change.newItem) await tx.putItem(address, change.newItem, expiresAtSeconds(table, change.newItem))
+  if (change.newItem)
+    await tx.putItem(address, change.newItem, expiresAtSeconds(table, change.newItem))
   else await tx.deleteItem(address)
 
   const stream = await tx.getStream(table.name)

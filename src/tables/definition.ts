@@ -61,7 +61,11 @@ export const tableDefinitionSchema = z.object({
       z.object({
         viewType: z.enum(streamViewTypes as [StreamViewType, ...StreamViewType[]]).optional(),
         shards: z.number().int().min(1).max(64).optional(),
-        retentionHours: z.number().positive().max(24 * 365).optional(),
+        retentionHours: z
+          .number()
+          .positive()
+          .max(24 * 365)
+          .optional(),
       }),
     ])
     .optional(),

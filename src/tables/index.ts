@@ -8,7 +8,14 @@ import type { Store } from '../store/index.ts'
 import type { Item } from '../streams/types.ts'
 import type { ResolvedTable } from './definition.ts'
 import type { AttributePath } from './expressions/paths.ts'
-import { batchGet, queryPage, scanPage, type Page, type QueryOptions, type ScanOptions } from './reads.ts'
+import {
+  batchGet,
+  queryPage,
+  scanPage,
+  type Page,
+  type QueryOptions,
+  type ScanOptions,
+} from './reads.ts'
 import { addressOf, extractKeys } from './validate.ts'
 import {
   planDelete,
@@ -22,7 +29,12 @@ import {
 } from './writes.ts'
 
 export { defineTable, resolveTable } from './definition.ts'
-export type { KeyAttribute, ResolvedTable, TableDefinition, TableStreamOptions } from './definition.ts'
+export type {
+  KeyAttribute,
+  ResolvedTable,
+  TableDefinition,
+  TableStreamOptions,
+} from './definition.ts'
 export type { Condition, ComparisonOperator, Operand } from './expressions/conditions.ts'
 export type { AttributePath } from './expressions/paths.ts'
 export type { UpdateAction, ValueExpression } from './expressions/updates.ts'
@@ -32,8 +44,7 @@ export type { ItemUpdate, ReturnValues, WriteOptions, WriteResult } from './writ
 
 /** One element of a batch write. */
 export type BatchWriteRequest<TItem extends object = Item> =
-  | { put: TItem }
-  | { delete: Partial<TItem> }
+  { put: TItem } | { delete: Partial<TItem> }
 
 /** A table bound to a store. Get one with `eddy.table(name)`. */
 export class Table<TItem extends object = Item> {
@@ -62,7 +73,11 @@ export class Table<TItem extends object = Item> {
    * Changes an item with `set` and `remove` shorthands and `actions` on any path; creates the
    * item when it does not exist. A failed condition throws `ConditionalCheckFailedError`.
    */
-  async update(key: Partial<TItem>, update: ItemUpdate, options?: WriteOptions): Promise<WriteResult<TItem>> {
+  async update(
+    key: Partial<TItem>,
+    update: ItemUpdate,
+    options?: WriteOptions,
+  ): Promise<WriteResult<TItem>> {
     return this.#run(planUpdate(this.definition, key, update, options))
   }
 
@@ -78,7 +93,10 @@ export class Table<TItem extends object = Item> {
   }
 
   /** Reads up to 100 items by key, in the order asked; absent items are left out. */
-  async batchGet(keys: Partial<TItem>[], options?: { projection?: AttributePath[] }): Promise<TItem[]> {
+  async batchGet(
+    keys: Partial<TItem>[],
+    options?: { projection?: AttributePath[] },
+  ): Promise<TItem[]> {
     return (await batchGet(this.store, this.definition, keys, options?.projection)) as TItem[]
   }
 
@@ -107,12 +125,17 @@ export class Table<TItem extends object = Item> {
       try {
         if (request && 'put' in request) return planPut(this.definition, request.put)
         if (request && 'delete' in request) return planDelete(this.definition, request.delete)
-        throw new ValidationError(`expected { put: item } or { delete: key }, got ${describe(request)}`)
+        throw new ValidationError(
+          `expected { put: item } or { delete: key }, got ${describe(request)}`,
+        )
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        throw new ValidationError(`Batch write to table "${this.name}" request ${index}: ${reason}`, {
-          cause: error,
-        })
+        throw new ValidationError(
+          `Batch write to table "${this.name}" request ${index}: ${reason}`,
+          {
+            cause: error,
+          },
+        )
       }
     })
   }

@@ -72,10 +72,14 @@ function checkPageOptions(table: ResolvedTable, verb: string, options: ReadPageO
   const where = `${verb} table "${table.name}"`
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   if (options.limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new ValidationError(`${where}: limit ${describe(options.limit)} is not valid: expected a positive integer`)
+    throw new ValidationError(
+      `${where}: limit ${describe(options.limit)} is not valid: expected a positive integer`,
+    )
   }
   if (options.projection !== undefined && !Array.isArray(options.projection)) {
-    throw new ValidationError(`${where}: projection must be a list of paths, got ${describe(options.projection)}`)
+    throw new ValidationError(
+      `${where}: projection must be a list of paths, got ${describe(options.projection)}`,
+    )
   }
   return {
     where,
@@ -119,9 +123,16 @@ async function collectPage(
 }
 
 /** Reads one page of a partition. */
-export async function queryPage(store: Store, table: ResolvedTable, options: QueryOptions): Promise<Page> {
+export async function queryPage(
+  store: Store,
+  table: ResolvedTable,
+  options: QueryOptions,
+): Promise<Page> {
   const shape = checkPageOptions(table, 'Query of', options ?? ({} as QueryOptions))
-  const partitionKey = addressOf(table, extractKeys(table, partitionKeyObject(table, options))).partitionKey
+  const partitionKey = addressOf(
+    table,
+    extractKeys(table, partitionKeyObject(table, options)),
+  ).partitionKey
   const query: ItemQuery = {
     table: table.name,
     partitionKey,
@@ -142,11 +153,17 @@ export async function queryPage(store: Store, table: ResolvedTable, options: Que
 }
 
 /** Reads one page of a table, or of one segment of it. */
-export async function scanPage(store: Store, table: ResolvedTable, options: ScanOptions = {}): Promise<Page> {
+export async function scanPage(
+  store: Store,
+  table: ResolvedTable,
+  options: ScanOptions = {},
+): Promise<Page> {
   const shape = checkPageOptions(table, 'Scan of', options)
   const segment = checkSegment(options, shape.where)
   let after =
-    options.exclusiveStartKey === undefined ? undefined : addressOf(table, extractKeys(table, options.exclusiveStartKey))
+    options.exclusiveStartKey === undefined
+      ? undefined
+      : addressOf(table, extractKeys(table, options.exclusiveStartKey))
 
   const inSegment = (stored: StoredItem) =>
     !segment || shardForPartitionKey(stored.address.partitionKey, segment.total) === segment.index
@@ -162,12 +179,18 @@ export async function scanPage(store: Store, table: ResolvedTable, options: Scan
   )
 }
 
-function checkSegment(options: ScanOptions, where: string): { index: number; total: number } | null {
+function checkSegment(
+  options: ScanOptions,
+  where: string,
+): { index: number; total: number } | null {
   if (options.segment === undefined && options.totalSegments === undefined) return null
   const total = options.totalSegments
   const index = options.segment
   const ok =
-    Number.isInteger(total) && Number.isInteger(index) && (total as number) >= 1 && (total as number) <= 1_000_000
+    Number.isInteger(total) &&
+    Number.isInteger(index) &&
+    (total as number) >= 1 &&
+    (total as number) <= 1_000_000
   if (!ok || (index as number) < 0 || (index as number) >= (total as number)) {
     throw new ValidationError(
       `${where}: segment ${describe(index)} of ${describe(total)} is not valid: expected ` +
@@ -194,19 +217,26 @@ function sortKeyBounds(
 ): { lower?: SortKeyBound; upper?: SortKeyBound } {
   if (condition === undefined) return {}
   const attribute = table.sortKey
-  if (!attribute) throw new ValidationError(`${where}: the table has no sort key, so sortKey cannot be used`)
+  if (!attribute)
+    throw new ValidationError(`${where}: the table has no sort key, so sortKey cannot be used`)
   const value = (raw: unknown) => storedSortKey(attribute, checkedSortValue(table, raw))
 
   if ('between' in condition) {
     const [low, high] = Array.isArray(condition.between) ? condition.between : []
-    return { lower: { value: value(low), inclusive: true }, upper: { value: value(high), inclusive: true } }
+    return {
+      lower: { value: value(low), inclusive: true },
+      upper: { value: value(high), inclusive: true },
+    }
   }
-  if ('beginsWith' in condition) return prefixBounds(attribute.type, value(condition.beginsWith), where)
+  if ('beginsWith' in condition)
+    return prefixBounds(attribute.type, value(condition.beginsWith), where)
 
   const bound = { value: value(condition.value), inclusive: true }
   if (condition.op === '=') return { lower: bound, upper: bound }
-  if (condition.op === '<' || condition.op === '<=') return { upper: { ...bound, inclusive: condition.op === '<=' } }
-  if (condition.op === '>' || condition.op === '>=') return { lower: { ...bound, inclusive: condition.op === '>=' } }
+  if (condition.op === '<' || condition.op === '<=')
+    return { upper: { ...bound, inclusive: condition.op === '<=' } }
+  if (condition.op === '>' || condition.op === '>=')
+    return { lower: { ...bound, inclusive: condition.op === '>=' } }
   throw new ValidationError(
     `${where}: sort key condition ${describe(condition)} is not valid: expected { op: = < <= > >=, value }, ` +
       '{ between: [low, high] } or { beginsWith }',
@@ -229,7 +259,8 @@ function prefixBounds(
   prefix: string | number | Buffer,
   where: string,
 ): { lower: SortKeyBound; upper?: SortKeyBound } {
-  if (type === 'number') throw new ValidationError(`${where}: beginsWith needs a string or binary sort key`)
+  if (type === 'number')
+    throw new ValidationError(`${where}: beginsWith needs a string or binary sort key`)
   const lower = { value: prefix, inclusive: true }
   const next = typeof prefix === 'string' ? nextString(prefix) : nextBytes(prefix as Buffer)
   return next === null ? { lower } : { lower, upper: { value: next, inclusive: false } }
@@ -267,7 +298,9 @@ export async function batchGet(
 ): Promise<Item[]> {
   const where = `Batch get from table "${table.name}"`
   if (!Array.isArray(keys) || keys.length > 100) {
-    throw new ValidationError(`${where}: expected a list of at most 100 keys, got ${describe(keys)}`)
+    throw new ValidationError(
+      `${where}: expected a list of at most 100 keys, got ${describe(keys)}`,
+    )
   }
   const addresses = keys.map((key) => addressOf(table, extractKeys(table, key)))
   const paths = projection?.map((path) => parsePath(path, where))

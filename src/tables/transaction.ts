@@ -38,7 +38,11 @@ export function planTransaction(
   tableNamed: (name: string) => ResolvedTable,
   requests: TransactWriteRequest[],
 ): PlannedWrite[] {
-  if (!Array.isArray(requests) || requests.length === 0 || requests.length > maxTransactionRequests) {
+  if (
+    !Array.isArray(requests) ||
+    requests.length === 0 ||
+    requests.length > maxTransactionRequests
+  ) {
     throw new ValidationError(
       `Transaction needs a list of 1 to ${maxTransactionRequests} requests, got ${describe(requests)}`,
     )
@@ -60,7 +64,8 @@ function planOne(
       const table = tableNamed(String(r.update.table))
       return planUpdate(table, r.update.key, r.update.update as ItemUpdate, r.update as Conditional)
     }
-    if (r.delete) return planDelete(tableNamed(String(r.delete.table)), r.delete.key, r.delete as Conditional)
+    if (r.delete)
+      return planDelete(tableNamed(String(r.delete.table)), r.delete.key, r.delete as Conditional)
     if (r.conditionCheck) {
       const check = r.conditionCheck
       return planConditionCheck(tableNamed(String(check.table)), check.key, check.condition)

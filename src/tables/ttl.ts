@@ -14,7 +14,11 @@ import { extractKeys } from './validate.ts'
 const itemsPerStep = 500
 
 /** Deletes the expired items of every table with a TTL attribute; returns how many. */
-export async function deleteExpiredItems(store: Store, tables: Iterable<ResolvedTable>, nowMs = Date.now()): Promise<number> {
+export async function deleteExpiredItems(
+  store: Store,
+  tables: Iterable<ResolvedTable>,
+  nowMs = Date.now(),
+): Promise<number> {
   let total = 0
   for (const table of tables) {
     if (!table.ttlAttribute) continue
@@ -27,11 +31,20 @@ export async function deleteExpiredItems(store: Store, tables: Iterable<Resolved
   return total
 }
 
-async function deleteStep(tx: Parameters<Parameters<Store['write']>[0]>[0], table: ResolvedTable, nowSeconds: number): Promise<number> {
+async function deleteStep(
+  tx: Parameters<Parameters<Store['write']>[0]>[0],
+  table: ResolvedTable,
+  nowSeconds: number,
+): Promise<number> {
   const expired = await tx.expiredItems(table.name, nowSeconds, itemsPerStep)
   for (const { item } of expired) {
     const keys = extractKeys(table, item)
-    await applyChange(tx, table, { keys, oldItem: item, newItem: undefined, userIdentity: timeToLiveIdentity })
+    await applyChange(tx, table, {
+      keys,
+      oldItem: item,
+      newItem: undefined,
+      userIdentity: timeToLiveIdentity,
+    })
   }
   return expired.length
 }

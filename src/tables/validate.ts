@@ -30,7 +30,9 @@ export function findUnstorable(value: unknown, path: string, seen: Set<object>):
   }
 
   seen.add(value)
-  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [`[${i}]`, v] as const)
+    : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
   for (const [step, child] of entries) {
     const problem = findUnstorable(child, `${path}${step}`, seen)
     if (problem) return problem
@@ -72,7 +74,8 @@ export function checkItemSize(table: ResolvedTable, item: Item): void {
  */
 export function itemSizeBytes(item: Item): number {
   let total = 0
-  for (const name of Object.keys(item)) total += Buffer.byteLength(name) + valueSizeBytes(item[name])
+  for (const name of Object.keys(item))
+    total += Buffer.byteLength(name) + valueSizeBytes(item[name])
   return total
 }
 
@@ -85,7 +88,8 @@ function valueSizeBytes(value: unknown): number {
   }
   const map = value as Item
   let total = 3
-  for (const name of Object.keys(map)) total += 1 + Buffer.byteLength(name) + valueSizeBytes(map[name])
+  for (const name of Object.keys(map))
+    total += 1 + Buffer.byteLength(name) + valueSizeBytes(map[name])
   return total
 }
 
@@ -149,7 +153,8 @@ export function extractKeys(table: ResolvedTable, source: unknown): Item {
     if (!attribute) continue
     const value = source[attribute.name]
     checkKeyValue(table, attribute, value)
-    keys[attribute.name] = value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value
+    keys[attribute.name] =
+      value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value
   }
   return keys
 }

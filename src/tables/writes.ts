@@ -81,7 +81,8 @@ function checkOptions(
       `${where}: returnValuesOnConditionCheckFailure ${describe(onFailure)} is not allowed: expected NONE or ALL_OLD`,
     )
   }
-  const condition = options?.condition === undefined ? null : compileCondition(options.condition, where)
+  const condition =
+    options?.condition === undefined ? null : compileCondition(options.condition, where)
   return { where, condition, returnOld: onFailure === 'ALL_OLD', returnValues }
 }
 
@@ -89,7 +90,10 @@ function checkOptions(
 function enforce(checked: Checked, current: Item | undefined): void {
   if (!checked.condition || checked.condition(current)) return
   const item = checked.returnOld ? current : undefined
-  throw new ConditionalCheckFailedError(`${checked.where}: the condition is false for the current item`, { item })
+  throw new ConditionalCheckFailedError(
+    `${checked.where}: the condition is false for the current item`,
+    { item },
+  )
 }
 
 function resultOf(applied: AppliedChange, attributes: Item | undefined): WriteResult {
@@ -102,7 +106,11 @@ function resultOf(applied: AppliedChange, attributes: Item | undefined): WriteRe
 }
 
 /** Plans a put: creates or replaces an item. */
-export function planPut(table: ResolvedTable, input: unknown, options?: WriteOptions): PlannedWrite {
+export function planPut(
+  table: ResolvedTable,
+  input: unknown,
+  options?: WriteOptions,
+): PlannedWrite {
   const newItem = validateItem(table, input)
   const keys = extractKeys(table, newItem)
   const checked = checkOptions(table, keys, 'Put to', options, ['NONE', 'ALL_OLD'])
@@ -120,7 +128,11 @@ export function planPut(table: ResolvedTable, input: unknown, options?: WriteOpt
 }
 
 /** Plans a delete; deleting an absent item appends nothing. */
-export function planDelete(table: ResolvedTable, key: unknown, options?: WriteOptions): PlannedWrite {
+export function planDelete(
+  table: ResolvedTable,
+  key: unknown,
+  options?: WriteOptions,
+): PlannedWrite {
   const keys = extractKeys(table, key)
   const checked = checkOptions(table, keys, 'Delete from', options, ['NONE', 'ALL_OLD'])
 
@@ -137,12 +149,24 @@ export function planDelete(table: ResolvedTable, key: unknown, options?: WriteOp
 }
 
 /** Plans a condition check: a transaction part that writes nothing. */
-export function planConditionCheck(table: ResolvedTable, key: unknown, condition: unknown): PlannedWrite {
+export function planConditionCheck(
+  table: ResolvedTable,
+  key: unknown,
+  condition: unknown,
+): PlannedWrite {
   const keys = extractKeys(table, key)
   if (condition === undefined) {
-    throw new ValidationError(`Condition check on table "${table.name}" key ${describe(keys)}: a condition is required`)
+    throw new ValidationError(
+      `Condition check on table "${table.name}" key ${describe(keys)}: a condition is required`,
+    )
   }
-  const checked = checkOptions(table, keys, 'Condition check on', { condition: condition as Condition }, ['NONE'])
+  const checked = checkOptions(
+    table,
+    keys,
+    'Condition check on',
+    { condition: condition as Condition },
+    ['NONE'],
+  )
 
   return {
     table,
@@ -199,14 +223,22 @@ function returned(
 }
 
 /** Turns the `set` and `remove` shorthands and the actions into one checked update. */
-function compileItemUpdate(table: ResolvedTable, update: ItemUpdate, where: string): CompiledUpdate {
+function compileItemUpdate(
+  table: ResolvedTable,
+  update: ItemUpdate,
+  where: string,
+): CompiledUpdate {
   if (typeof update !== 'object' || update === null) {
-    throw new ValidationError(`${where}: the update must be an object with set, remove or actions, got ${describe(update)}`)
+    throw new ValidationError(
+      `${where}: the update must be an object with set, remove or actions, got ${describe(update)}`,
+    )
   }
   const set = update.set === undefined ? {} : validateItem(table, update.set)
   const remove = update.remove ?? []
   if (!Array.isArray(remove) || remove.some((name) => typeof name !== 'string')) {
-    throw new ValidationError(`${where}: remove must be a list of attribute names, got ${describe(remove)}`)
+    throw new ValidationError(
+      `${where}: remove must be a list of attribute names, got ${describe(remove)}`,
+    )
   }
 
   const actions: UpdateAction[] = [

@@ -24,8 +24,12 @@ export async function openTemp(t: TestContext, config: EddyConfig, path?: string
 }
 
 /** A table `users` keyed by `id`, with a stream of the given view type. */
-export function usersConfig(viewType: NonNullable<EddyConfig['tables']>[number]['stream'] = {}): EddyConfig {
-  return { tables: [{ name: 'users', partitionKey: { name: 'id', type: 'string' }, stream: viewType }] }
+export function usersConfig(
+  viewType: NonNullable<EddyConfig['tables']>[number]['stream'] = {},
+): EddyConfig {
+  return {
+    tables: [{ name: 'users', partitionKey: { name: 'id', type: 'string' }, stream: viewType }],
+  }
 }
 
 /** Every record of a stream, shard by shard, ordered by sequence number. */

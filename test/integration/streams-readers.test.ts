@@ -12,25 +12,37 @@ async function oneShard(t: Parameters<typeof openTemp>[0], count: number) {
   const eddy = await openTemp(t, usersConfig({ shards: 1 }))
   const users = eddy.table('users')
   const sequences: string[] = []
-  for (let n = 0; n < count; n++) sequences.push((await users.put({ id: `u${n}`, n })).sequenceNumber as string)
+  for (let n = 0; n < count; n++)
+    sequences.push((await users.put({ id: `u${n}`, n })).sequenceNumber as string)
   return { eddy, users, stream: eddy.stream('users'), sequences }
 }
 
 test('stream readers - iterator types start where they say', async (t) => {
   const { stream, sequences, users } = await oneShard(t, 5)
   const first = async (position: Parameters<typeof stream.getShardIterator>[1]) =>
-    (await stream.read(await stream.getShardIterator('shard-0000', position))).records.map((r) => r.sequenceNumber)
+    (await stream.read(await stream.getShardIterator('shard-0000', position))).records.map(
+      (r) => r.sequenceNumber,
+    )
 
   assert.deepEqual(await first({ type: 'TRIM_HORIZON' }), sequences)
-  assert.deepEqual(await first({ type: 'AT_SEQUENCE_NUMBER', sequenceNumber: sequences[2] as string }), sequences.slice(2))
-  assert.deepEqual(await first({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: sequences[2] as string }), sequences.slice(3))
+  assert.deepEqual(
+    await first({ type: 'AT_SEQUENCE_NUMBER', sequenceNumber: sequences[2] as string }),
+    sequences.slice(2),
+  )
+  assert.deepEqual(
+    await first({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: sequences[2] as string }),
+    sequences.slice(3),
+  )
   assert.deepEqual(await first({ type: 'AT_TIMESTAMP', timestampMs: 0 }), sequences)
   assert.deepEqual(await first({ type: 'AT_TIMESTAMP', timestampMs: Date.now() + hourMs }), [])
 
   const latest = await stream.getShardIterator('shard-0000', { type: 'LATEST' })
   assert.deepEqual((await stream.read(latest)).records, [])
   const next = await users.put({ id: 'later' })
-  assert.deepEqual((await stream.read(latest)).records.map((r) => r.sequenceNumber), [next.sequenceNumber])
+  assert.deepEqual(
+    (await stream.read(latest)).records.map((r) => r.sequenceNumber),
+    [next.sequenceNumber],
+  )
 })
 
 test('stream readers - a read returns at most the count and about the byte limit, and the next position', async (t) => {
@@ -38,12 +50,18 @@ test('stream readers - a read returns at most the count and about the byte limit
   let iterator = await stream.getShardIterator('shard-0000', { type: 'TRIM_HORIZON' })
 
   const byCount = await stream.read(iterator, { limit: 3 })
-  assert.deepEqual(byCount.records.map((r) => r.sequenceNumber), sequences.slice(0, 3))
+  assert.deepEqual(
+    byCount.records.map((r) => r.sequenceNumber),
+    sequences.slice(0, 3),
+  )
   iterator = byCount.nextIterator
 
   const size = byCount.records[0]?.sizeBytes as number
   const byBytes = await stream.read(iterator, { maxBytes: size * 2 + 1 })
-  assert.deepEqual(byBytes.records.map((r) => r.sequenceNumber), sequences.slice(3, 5))
+  assert.deepEqual(
+    byBytes.records.map((r) => r.sequenceNumber),
+    sequences.slice(3, 5),
+  )
   const atLeastOne = await stream.read(byBytes.nextIterator, { maxBytes: 1 })
   assert.equal(atLeastOne.records.length, 1)
 })
@@ -58,7 +76,10 @@ test('stream readers - a read from a trimmed position reports how many records e
 
   const read = await stream.read(iterator)
   assert.equal(read.expiredRecords, 5)
-  assert.deepEqual(read.records.map((r) => r.sequenceNumber), [after.sequenceNumber])
+  assert.deepEqual(
+    read.records.map((r) => r.sequenceNumber),
+    [after.sequenceNumber],
+  )
   assert.equal((await stream.read(read.nextIterator)).expiredRecords, 0)
 })
 
@@ -77,7 +98,9 @@ test('stream readers - retention trims in steps and logs each', async (t) => {
   await users.batchWrite(Array.from({ length: 2_500 }, (_, n) => ({ put: { id: `u${n}` } })))
 
   assert.equal((await eddy.maintain(Date.now() + 25 * hourMs)).trimmedRecords, 2_500)
-  const read = await stream.read(await stream.getShardIterator('shard-0000', { type: 'TRIM_HORIZON' }))
+  const read = await stream.read(
+    await stream.getShardIterator('shard-0000', { type: 'TRIM_HORIZON' }),
+  )
   assert.equal(read.expiredRecords, 2_500)
 })
 
@@ -133,23 +156,41 @@ test('standalone streams - publish records with a partition key, in order per ke
   ])
 
   assert.equal(placed[0]?.shardId, placed[1]?.shardId)
-  const iterator = await clicks.getShardIterator(placed[0]?.shardId as string, { type: 'TRIM_HORIZON' })
+  const iterator = await clicks.getShardIterator(placed[0]?.shardId as string, {
+    type: 'TRIM_HORIZON',
+  })
   const records = (await clicks.read(iterator)).records.filter((r) => r.partitionKey === 'page-1')
-  assert.deepEqual(records.map((r) => r.data), [{ n: 1 }, { n: 2 }])
+  assert.deepEqual(
+    records.map((r) => r.data),
+    [{ n: 1 }, { n: 2 }],
+  )
   assert.equal(records[0]?.eventName, 'PUBLISH')
 })
 
 test('standalone streams - bad publishes and table streams are refused', async (t) => {
   const eddy = await openTemp(t, { ...usersConfig(), streams: [{ name: 'clicks' }] })
 
-  await assert.rejects(eddy.stream('clicks').publish([{ partitionKey: '', data: 1 }]), /record 0: partitionKey is ""/)
-  await assert.rejects(eddy.stream('clicks').publish([{ partitionKey: 'k', data: () => 1 }]), /data is a function/)
-  await assert.rejects(eddy.stream('users').publish([{ partitionKey: 'k', data: 1 }]), /is a table's stream/)
+  await assert.rejects(
+    eddy.stream('clicks').publish([{ partitionKey: '', data: 1 }]),
+    /record 0: partitionKey is ""/,
+  )
+  await assert.rejects(
+    eddy.stream('clicks').publish([{ partitionKey: 'k', data: () => 1 }]),
+    /data is a function/,
+  )
+  await assert.rejects(
+    eddy.stream('users').publish([{ partitionKey: 'k', data: 1 }]),
+    /is a table's stream/,
+  )
   await assert.rejects(
     eddy.stream('clicks').read('garbage'),
-    (e: unknown) => e instanceof ValidationError && /Shard iterator "garbage" is not valid/.test(e.message),
+    (e: unknown) =>
+      e instanceof ValidationError && /Shard iterator "garbage" is not valid/.test(e.message),
   )
-  await assert.rejects(eddy.stream('clicks').getShardIterator('shard-0009', { type: 'LATEST' }), /has no shard shard-0009/)
+  await assert.rejects(
+    eddy.stream('clicks').getShardIterator('shard-0009', { type: 'LATEST' }),
+    /has no shard shard-0009/,
+  )
 })
 
 test('standalone streams - names share the namespace with tables and consumers may read them', async (t) => {
@@ -160,7 +201,10 @@ test('standalone streams - names share the namespace with tables and consumers m
     (e: unknown) => e instanceof ConfigError && /"users" is declared twice/.test(e.message),
   )
   const eddy = await open(
-    { streams: [{ name: 'clicks', shards: 2 }], consumers: [{ name: 'c', stream: 'clicks', handleRecord: async () => {} }] },
+    {
+      streams: [{ name: 'clicks', shards: 2 }],
+      consumers: [{ name: 'c', stream: 'clicks', handleRecord: async () => {} }],
+    },
     { storePath, logger: createLogger({ level: 'silent' }) },
   )
   await eddy.close()

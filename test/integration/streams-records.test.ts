@@ -25,7 +25,10 @@ for (const [viewType, [wantsNew, wantsOld]] of Object.entries(expectedImages)) {
   test(`stream records - ${viewType} carries the images it asks for, only where they apply`, async (t) => {
     const records = await writeLifecycle(t, viewType as StreamViewType)
 
-    assert.deepEqual(records.map((r) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE'])
+    assert.deepEqual(
+      records.map((r) => r.eventName),
+      ['INSERT', 'MODIFY', 'REMOVE'],
+    )
     const [insert, modify, remove] = records
     assert.deepEqual(insert?.keys, { id: 'u1' })
     assert.deepEqual(insert?.newImage, wantsNew ? { id: 'u1', name: 'Ada' } : undefined)
@@ -42,14 +45,21 @@ for (const [viewType, [wantsNew, wantsOld]] of Object.entries(expectedImages)) {
 test('stream records - records of one item keep their order in one shard with rising sequence numbers', async (t) => {
   const eddy = await openTemp(t, usersConfig({ shards: 4 }))
   const users = eddy.table('users')
-  await Promise.all(Array.from({ length: 50 }, (_, n) => users.update({ id: `u${n % 5}` }, { actions: [{ add: 'n', value: 1 }] })))
+  await Promise.all(
+    Array.from({ length: 50 }, (_, n) =>
+      users.update({ id: `u${n % 5}` }, { actions: [{ add: 'n', value: 1 }] }),
+    ),
+  )
 
   const records = await allRecords(eddy, 'users')
   assert.equal(records.length, 50)
   for (const id of ['u0', 'u1', 'u2', 'u3', 'u4']) {
     const mine = records.filter((r) => r.keys.id === id)
     assert.equal(new Set(mine.map((r) => r.shard)).size, 1)
-    assert.deepEqual(mine.map((r) => r.newImage?.n), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    assert.deepEqual(
+      mine.map((r) => r.newImage?.n),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    )
   }
   assert.equal(new Set(records.map((r) => r.sequenceNumber)).size, 50)
 })

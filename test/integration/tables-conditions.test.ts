@@ -121,8 +121,15 @@ test('conditions - a condition on an absent item sees no attributes', async (t) 
   const eddy = await openTemp(t, usersConfig())
   const users = eddy.table('users')
 
-  await assert.rejects(users.delete({ id: 'nobody' }, { condition: { exists: 'id' } }), ConditionalCheckFailedError)
-  const result = await users.update({ id: 'u2' }, { set: { a: 1 } }, { condition: { notExists: 'id' } })
+  await assert.rejects(
+    users.delete({ id: 'nobody' }, { condition: { exists: 'id' } }),
+    ConditionalCheckFailedError,
+  )
+  const result = await users.update(
+    { id: 'u2' },
+    { set: { a: 1 } },
+    { condition: { notExists: 'id' } },
+  )
   assert.equal(result.eventName, 'INSERT')
 })
 
@@ -131,9 +138,15 @@ test('conditions - a malformed condition is refused before anything is written',
   const users = eddy.table('users')
 
   await assert.rejects(
-    users.put({ id: 'u1' }, { condition: { compare: { path: 'a' }, op: '!=', to: { value: 1 } } as never }),
+    users.put(
+      { id: 'u1' },
+      { condition: { compare: { path: 'a' }, op: '!=', to: { value: 1 } } as never },
+    ),
     /table "users".*comparison operator "!=" is not known/,
   )
-  await assert.rejects(users.put({ id: 'u1' }, { condition: { bogus: 1 } as never }), /condition .* is not known/)
+  await assert.rejects(
+    users.put({ id: 'u1' }, { condition: { bogus: 1 } as never }),
+    /condition .* is not known/,
+  )
   assert.equal(await users.get({ id: 'u1' }), undefined)
 })

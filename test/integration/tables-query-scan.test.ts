@@ -23,7 +23,11 @@ async function seeded(t: Parameters<typeof openTemp>[0]) {
   const eddy = await openTemp(t, config)
   const events = eddy.table('events')
   const days = ['2024-01-01', '2024-01-02', '2024-02-01', '2024-02-15', '2024-03-01']
-  await events.batchWrite(days.map((at, index) => ({ put: { user: 'u1', at, n: index, kind: index % 2 ? 'odd' : 'even' } })))
+  await events.batchWrite(
+    days.map((at, index) => ({
+      put: { user: 'u1', at, n: index, kind: index % 2 ? 'odd' : 'even' },
+    })),
+  )
   await events.put({ user: 'u2', at: '2024-01-01', n: 99 })
   const scores = eddy.table('scores')
   await scores.batchWrite([-5, 2, 10, 100, 3.5].map((points) => ({ put: { game: 'g', points } })))
@@ -38,7 +42,13 @@ test('query - reads one partition in sort key order, forward and backward', asyn
   const forward = await events.query({ partitionKey: 'u1' })
   const backward = await events.query({ partitionKey: 'u1', forward: false })
 
-  assert.deepEqual(ats(forward.items), ['2024-01-01', '2024-01-02', '2024-02-01', '2024-02-15', '2024-03-01'])
+  assert.deepEqual(ats(forward.items), [
+    '2024-01-01',
+    '2024-01-02',
+    '2024-02-01',
+    '2024-02-15',
+    '2024-03-01',
+  ])
   assert.deepEqual(ats(backward.items), ats(forward.items).reverse())
   assert.equal(forward.lastEvaluatedKey, undefined)
 })
@@ -49,7 +59,11 @@ const sortKeyCases: [string, QueryOptions['sortKey'], string[]][] = [
   ['<=', { op: '<=', value: '2024-02-01' }, ['2024-01-01', '2024-01-02', '2024-02-01']],
   ['>', { op: '>', value: '2024-02-01' }, ['2024-02-15', '2024-03-01']],
   ['>=', { op: '>=', value: '2024-02-15' }, ['2024-02-15', '2024-03-01']],
-  ['between', { between: ['2024-01-02', '2024-02-15'] }, ['2024-01-02', '2024-02-01', '2024-02-15']],
+  [
+    'between',
+    { between: ['2024-01-02', '2024-02-15'] },
+    ['2024-01-02', '2024-02-01', '2024-02-15'],
+  ],
   ['beginsWith', { beginsWith: '2024-02' }, ['2024-02-01', '2024-02-15']],
 ]
 
@@ -63,7 +77,10 @@ for (const [name, sortKey, expected] of sortKeyCases) {
 test('query - numeric sort keys order as numbers', async (t) => {
   const { scores } = await seeded(t)
   const page = await scores.query({ partitionKey: 'g', sortKey: { op: '>', value: 2 } })
-  assert.deepEqual(page.items.map((item) => item.points), [3.5, 10, 100])
+  assert.deepEqual(
+    page.items.map((item) => item.points),
+    [3.5, 10, 100],
+  )
 })
 
 test('query - limit and continuation token page through every item once', async (t) => {
@@ -73,7 +90,12 @@ test('query - limit and continuation token page through every item once', async 
   let pages = 0
 
   do {
-    const page = await events.query({ partitionKey: 'u1', limit: 2, forward: false, exclusiveStartKey })
+    const page = await events.query({
+      partitionKey: 'u1',
+      limit: 2,
+      forward: false,
+      exclusiveStartKey,
+    })
     seen.push(...ats(page.items))
     exclusiveStartKey = page.lastEvaluatedKey
     pages++
@@ -117,9 +139,13 @@ test('scan - reads every item with limit and continuation token', async (t) => {
 test('scan - segments split the table without overlap', async (t) => {
   const eddy = await openTemp(t, config)
   const events = eddy.table('events')
-  await events.batchWrite(Array.from({ length: 60 }, (_, i) => ({ put: { user: `u${i}`, at: 'x' } })))
+  await events.batchWrite(
+    Array.from({ length: 60 }, (_, i) => ({ put: { user: `u${i}`, at: 'x' } })),
+  )
 
-  const segments = await Promise.all([0, 1, 2].map((segment) => events.scan({ segment, totalSegments: 3 })))
+  const segments = await Promise.all(
+    [0, 1, 2].map((segment) => events.scan({ segment, totalSegments: 3 })),
+  )
   const users = segments.flatMap((page) => page.items.map((item) => item.user))
 
   assert.equal(users.length, 60)
@@ -129,11 +155,11 @@ test('scan - segments split the table without overlap', async (t) => {
 
 test('scan - filter and projection apply', async (t) => {
   const { events } = await seeded(t)
-  const page = await events.scan({ filter: { compare: { path: 'n' }, op: '>=', to: { value: 4 } }, projection: ['n'] })
-  assert.deepEqual(
-    page.items.map((item) => item.n).sort(),
-    [4, 99],
-  )
+  const page = await events.scan({
+    filter: { compare: { path: 'n' }, op: '>=', to: { value: 4 } },
+    projection: ['n'],
+  })
+  assert.deepEqual(page.items.map((item) => item.n).sort(), [4, 99])
   assert.equal(page.scannedCount, 6)
 })
 
@@ -162,12 +188,17 @@ test('query - binary sort keys take Buffers or base64 and order by bytes', async
   })
   const blobs = eddy.table('blobs')
   const p = Buffer.from([1, 2])
-  for (const bytes of [[0xff], [0x01, 0x00], [0x01], [0x7f, 0x01]]) await blobs.put({ p, s: Buffer.from(bytes) })
+  for (const bytes of [[0xff], [0x01, 0x00], [0x01], [0x7f, 0x01]])
+    await blobs.put({ p, s: Buffer.from(bytes) })
 
   const all = await blobs.query({ partitionKey: p.toString('base64') })
-  const prefixed = await blobs.query({ partitionKey: p, sortKey: { beginsWith: Buffer.from([0x01]) } })
+  const prefixed = await blobs.query({
+    partitionKey: p,
+    sortKey: { beginsWith: Buffer.from([0x01]) },
+  })
 
-  const hex = (items: Item[]) => items.map((item) => Buffer.from(item.s as string, 'base64').toString('hex'))
+  const hex = (items: Item[]) =>
+    items.map((item) => Buffer.from(item.s as string, 'base64').toString('hex'))
   assert.deepEqual(hex(all.items), ['01', '0100', '7f01', 'ff'])
   assert.deepEqual(hex(prefixed.items), ['01', '0100'])
   assert.equal(all.items[0]?.p, p.toString('base64'))

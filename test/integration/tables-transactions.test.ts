@@ -12,7 +12,9 @@ const config = {
 
 async function seeded(t: Parameters<typeof openTemp>[0]) {
   const eddy = await openTemp(t, config)
-  await eddy.table('accounts').batchWrite([{ put: { id: 'a', balance: 100 } }, { put: { id: 'b', balance: 0 } }])
+  await eddy
+    .table('accounts')
+    .batchWrite([{ put: { id: 'a', balance: 100 } }, { put: { id: 'b', balance: 0 } }])
   return eddy
 }
 
@@ -22,13 +24,29 @@ test('transactions - writes every request across tables together', async (t) => 
   const eddy = await seeded(t)
 
   const results = await eddy.transactWrite([
-    { update: { table: 'accounts', key: { id: 'a' }, update: { actions: [{ add: 'balance', value: -50 }] }, condition: enough } },
-    { update: { table: 'accounts', key: { id: 'b' }, update: { actions: [{ add: 'balance', value: 50 }] } } },
+    {
+      update: {
+        table: 'accounts',
+        key: { id: 'a' },
+        update: { actions: [{ add: 'balance', value: -50 }] },
+        condition: enough,
+      },
+    },
+    {
+      update: {
+        table: 'accounts',
+        key: { id: 'b' },
+        update: { actions: [{ add: 'balance', value: 50 }] },
+      },
+    },
     { put: { table: 'ledger', item: { id: 't1', amount: 50 }, condition: { notExists: 'id' } } },
-    { conditionCheck: { table: "ledger", key: { id: "t0" }, condition: { notExists: "id" } } },
+    { conditionCheck: { table: 'ledger', key: { id: 't0' }, condition: { notExists: 'id' } } },
   ])
 
-  assert.deepEqual(results.map((r) => r.eventName), ['MODIFY', 'MODIFY', 'INSERT', null])
+  assert.deepEqual(
+    results.map((r) => r.eventName),
+    ['MODIFY', 'MODIFY', 'INSERT', null],
+  )
   assert.equal((await eddy.table('accounts').get({ id: 'a' }))?.balance, 50)
   assert.equal((await eddy.table('accounts').get({ id: 'b' }))?.balance, 50)
   assert.equal((await allRecords(eddy, 'ledger')).length, 1)
@@ -40,7 +58,13 @@ test('transactions - one failed condition writes nothing and names its request',
 
   const error = await eddy
     .transactWrite([
-      { update: { table: 'accounts', key: { id: 'b' }, update: { actions: [{ add: 'balance', value: 500 }] } } },
+      {
+        update: {
+          table: 'accounts',
+          key: { id: 'b' },
+          update: { actions: [{ add: 'balance', value: 500 }] },
+        },
+      },
       { delete: { table: 'ledger', key: { id: 'nothing' } } },
       {
         update: {
@@ -69,9 +93,14 @@ test('transactions - a bad request refuses the whole transaction before writing'
       { put: { table: 'ledger', item: { id: 'ok' } } },
       { put: { table: 'ledger', item: { id: '' } } },
     ]),
-    (error: unknown) => error instanceof ValidationError && /request 1: Key attribute "id" of table "ledger"/.test(error.message),
+    (error: unknown) =>
+      error instanceof ValidationError &&
+      /request 1: Key attribute "id" of table "ledger"/.test(error.message),
   )
-  await assert.rejects(eddy.transactWrite([{ put: { table: 'nope', item: { id: 'x' } } }]), /Table "nope" is not declared/)
+  await assert.rejects(
+    eddy.transactWrite([{ put: { table: 'nope', item: { id: 'x' } } }]),
+    /Table "nope" is not declared/,
+  )
   assert.equal(await eddy.table('ledger').get({ id: 'ok' }), undefined)
 })
 
@@ -85,7 +114,9 @@ test('transactions - two requests on one item and more than 100 requests are ref
     ]),
     /requests 0 and 1 both touch table "ledger"/,
   )
-  const many = Array.from({ length: 101 }, (_, i) => ({ put: { table: 'ledger', item: { id: `t${i}` } } }))
+  const many = Array.from({ length: 101 }, (_, i) => ({
+    put: { table: 'ledger', item: { id: `t${i}` } },
+  }))
   await assert.rejects(eddy.transactWrite(many), /1 to 100 requests/)
   assert.equal((await eddy.transactWrite(many.slice(0, 100))).length, 100)
 })

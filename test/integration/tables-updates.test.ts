@@ -3,7 +3,13 @@ import { test } from 'node:test'
 import { ValidationError } from '../../src/errors.ts'
 import { allRecords, openTemp, usersConfig } from './helpers.ts'
 
-const start = { id: 'u1', name: 'Ada', visits: 1, tags: ['a', 'b', 'c'], address: { city: 'London' } }
+const start = {
+  id: 'u1',
+  name: 'Ada',
+  visits: 1,
+  tags: ['a', 'b', 'c'],
+  address: { city: 'London' },
+}
 
 async function withUser(t: Parameters<typeof openTemp>[0]) {
   const eddy = await openTemp(t, usersConfig())
@@ -36,7 +42,18 @@ test('updates - set writes nested paths and list indexes', async (t) => {
 test('updates - remove deletes attributes, nested names and list elements by their old index', async (t) => {
   const { users } = await withUser(t)
 
-  await users.update({ id: 'u1' }, { remove: ['name'], actions: [{ remove: 'tags[0]' }, { remove: 'tags[2]' }, { remove: 'address.city' }, { remove: 'missing' }] })
+  await users.update(
+    { id: 'u1' },
+    {
+      remove: ['name'],
+      actions: [
+        { remove: 'tags[0]' },
+        { remove: 'tags[2]' },
+        { remove: 'address.city' },
+        { remove: 'missing' },
+      ],
+    },
+  )
 
   const item = await users.get({ id: 'u1' })
   assert.deepEqual(item, { id: 'u1', visits: 1, tags: ['b'], address: {} })
@@ -78,7 +95,10 @@ test('updates - value expressions: path, plus, minus, ifNotExists and listAppend
         { set: 'copy', to: { path: 'address.city' } },
         { set: 'next', to: { plus: [{ path: 'visits' }, { value: 10 }] } },
         { set: 'prev', to: { minus: [{ path: 'visits' }, { value: 1 }] } },
-        { set: 'count', to: { plus: [{ ifNotExists: 'count', default: { value: 0 } }, { value: 1 }] } },
+        {
+          set: 'count',
+          to: { plus: [{ ifNotExists: 'count', default: { value: 0 } }, { value: 1 }] },
+        },
         { set: 'tags', to: { listAppend: [{ value: ['z'] }, { path: 'tags' }] } },
       ],
     },
@@ -97,10 +117,22 @@ test('updates - return values NONE, ALL_OLD, ALL_NEW, UPDATED_OLD and UPDATED_NE
   const bump = { actions: [{ add: 'visits', value: 1 }] }
 
   assert.equal((await users.update({ id: 'u1' }, bump)).attributes, undefined)
-  assert.equal((await users.update({ id: 'u1' }, bump, { returnValues: 'ALL_OLD' })).attributes?.visits, 2)
-  assert.equal((await users.update({ id: 'u1' }, bump, { returnValues: 'ALL_NEW' })).attributes?.name, 'Ada')
-  assert.deepEqual((await users.update({ id: 'u1' }, bump, { returnValues: 'UPDATED_OLD' })).attributes, { visits: 4 })
-  assert.deepEqual((await users.update({ id: 'u1' }, bump, { returnValues: 'UPDATED_NEW' })).attributes, { visits: 6 })
+  assert.equal(
+    (await users.update({ id: 'u1' }, bump, { returnValues: 'ALL_OLD' })).attributes?.visits,
+    2,
+  )
+  assert.equal(
+    (await users.update({ id: 'u1' }, bump, { returnValues: 'ALL_NEW' })).attributes?.name,
+    'Ada',
+  )
+  assert.deepEqual(
+    (await users.update({ id: 'u1' }, bump, { returnValues: 'UPDATED_OLD' })).attributes,
+    { visits: 4 },
+  )
+  assert.deepEqual(
+    (await users.update({ id: 'u1' }, bump, { returnValues: 'UPDATED_NEW' })).attributes,
+    { visits: 6 },
+  )
 })
 
 test('updates - an update that creates an item is one INSERT with the key in the new image', async (t) => {
@@ -121,22 +153,33 @@ test('updates - a path whose parent does not exist is refused with the path name
     users.update({ id: 'u1' }, { actions: [{ set: 'profile.bio', value: 'x' }] }),
     (error: unknown) =>
       error instanceof ValidationError &&
-      /table "users".*path "profile.bio" cannot be used: its parent does not exist/.test(error.message),
+      /table "users".*path "profile.bio" cannot be used: its parent does not exist/.test(
+        error.message,
+      ),
   )
   await assert.rejects(
     users.update({ id: 'u1' }, { actions: [{ set: 'x', to: { path: 'nowhere' } }] }),
     /path "nowhere" cannot be used: it does not exist in the item/,
   )
-  await assert.rejects(users.update({ id: 'u1' }, { actions: [{ add: 'name', value: 1 }] }), /"name" is "Ada": expected a number/)
+  await assert.rejects(
+    users.update({ id: 'u1' }, { actions: [{ add: 'name', value: 1 }] }),
+    /"name" is "Ada": expected a number/,
+  )
   assert.equal((await allRecords(eddy, 'users')).length, 1)
 })
 
 test('updates - key attributes and overlapping paths are refused', async (t) => {
   const { users } = await withUser(t)
 
-  await assert.rejects(users.update({ id: 'u1' }, { set: { id: 'u2' } }), /cannot change key attribute "id"/)
   await assert.rejects(
-    users.update({ id: 'u1' }, { actions: [{ set: 'address.city', value: 'x' }, { remove: 'address' }] }),
+    users.update({ id: 'u1' }, { set: { id: 'u2' } }),
+    /cannot change key attribute "id"/,
+  )
+  await assert.rejects(
+    users.update(
+      { id: 'u1' },
+      { actions: [{ set: 'address.city', value: 'x' }, { remove: 'address' }] },
+    ),
     /paths "address.city" and "address" overlap/,
   )
 })

@@ -203,7 +203,8 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     putItem: async (address, item, expiresAtSeconds) =>
       writes.items.put(address, item, expiresAtSeconds ?? null),
     deleteItem: async (address) => writes.items.delete(address),
-    expiredItems: async (table, nowSeconds, limit) => writes.items.expired(table, nowSeconds, limit),
+    expiredItems: async (table, nowSeconds, limit) =>
+      writes.items.expired(table, nowSeconds, limit),
     appendRecord: async (record: NewChangeRecord) => {
       appendedStreams.add(record.stream)
       return writes.records.append(record)

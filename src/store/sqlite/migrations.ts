@@ -114,7 +114,10 @@ export function migrate(db: Database.Database): void {
   ) STRICT`)
 
   const applied = new Set(
-    db.prepare<[], { name: string }>('SELECT name FROM eddy_migrations').all().map((r) => r.name),
+    db
+      .prepare<[], { name: string }>('SELECT name FROM eddy_migrations')
+      .all()
+      .map((r) => r.name),
   )
   const record = db.prepare('INSERT INTO eddy_migrations (name, applied_at_ms) VALUES (?, ?)')
 

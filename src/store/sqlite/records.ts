@@ -93,7 +93,9 @@ export function prepareRecordWrites(db: Database.Database) {
     `SELECT sequence, created_at_ms FROM records WHERE stream = ? AND shard = ?
      ORDER BY sequence LIMIT ?`,
   )
-  const removeUpTo = db.prepare('DELETE FROM records WHERE stream = ? AND shard = ? AND sequence <= ?')
+  const removeUpTo = db.prepare(
+    'DELETE FROM records WHERE stream = ? AND shard = ? AND sequence <= ?',
+  )
   const logTrim = db.prepare(
     `INSERT INTO stream_trims (stream, shard, through_sequence, removed, trimmed_at_ms)
      VALUES (?, ?, ?, ?, ?)`,
@@ -173,7 +175,13 @@ export function prepareRecordWrites(db: Database.Database) {
      * Deletes expired records of one shard, oldest first, at most `limit`. It looks at no more
      * than `limit` records, so a shard with nothing to trim costs one short index read.
      */
-    trimShard(stream: string, shard: number, olderThanMs: number, limit: number, nowMs: number): number {
+    trimShard(
+      stream: string,
+      shard: number,
+      olderThanMs: number,
+      limit: number,
+      nowMs: number,
+    ): number {
       let through = 0
       for (const row of oldest.all(stream, shard, limit)) {
         if (row.created_at_ms >= olderThanMs) break
@@ -215,7 +223,10 @@ export function prepareRecordReads(db: Database.Database) {
     `SELECT sequence FROM records WHERE stream = ? AND shard = ? AND created_at_ms >= ?
      ORDER BY sequence LIMIT 1`,
   )
-  const trimmed = db.prepare<[string, number, number], { removed: number | null; through: number | null }>(
+  const trimmed = db.prepare<
+    [string, number, number],
+    { removed: number | null; through: number | null }
+  >(
     `SELECT SUM(removed) AS removed, MAX(through_sequence) AS through FROM stream_trims
      WHERE stream = ? AND shard = ? AND through_sequence > ?`,
   )

@@ -79,7 +79,9 @@ export function compileCondition(condition: unknown, where: string): Predicate {
 function compileJunction(c: Record<string, unknown>, where: string): Predicate {
   const list = 'and' in c ? c.and : c.or
   if (!Array.isArray(list) || list.length === 0) {
-    throw new ValidationError(`${where}: and / or needs a non-empty list of conditions, got ${describe(list)}`)
+    throw new ValidationError(
+      `${where}: and / or needs a non-empty list of conditions, got ${describe(list)}`,
+    )
   }
   const parts = list.map((part) => compileCondition(part, where))
   if ('and' in c) return (item) => parts.every((part) => part(item))
@@ -102,7 +104,8 @@ function compileType(c: Record<string, unknown>, where: string): Predicate {
 
 function compileBeginsWith(c: Record<string, unknown>, where: string): Predicate {
   const segments = parsePath(c.path, where)
-  const prefix = typeof c.beginsWith === 'string' ? () => c.beginsWith : compileOperand(c.beginsWith, where)
+  const prefix =
+    typeof c.beginsWith === 'string' ? () => c.beginsWith : compileOperand(c.beginsWith, where)
   return (item) => {
     const value = getAt(item, segments)
     const start = prefix(item)
@@ -149,7 +152,9 @@ function compileBetween(c: Record<string, unknown>, where: string): Predicate {
 
 function compileIn(c: Record<string, unknown>, where: string): Predicate {
   if (!Array.isArray(c.list) || c.list.length === 0 || c.list.length > 100) {
-    throw new ValidationError(`${where}: in needs a list of 1 to 100 operands, got ${describe(c.list)}`)
+    throw new ValidationError(
+      `${where}: in needs a list of 1 to 100 operands, got ${describe(c.list)}`,
+    )
   }
   const value = compileOperand(c.in, where)
   const list = c.list.map((operand) => compileOperand(operand, where))

@@ -54,7 +54,9 @@ function checkSegments(path: readonly unknown[], where: string): Segments {
 /** Formats segments as text, for messages. */
 export function formatPath(segments: Segments): string {
   return segments
-    .map((step, index) => (typeof step === 'number' ? `[${step}]` : index === 0 ? step : `.${step}`))
+    .map((step, index) =>
+      typeof step === 'number' ? `[${step}]` : index === 0 ? step : `.${step}`,
+    )
     .join('')
 }
 
@@ -89,7 +91,11 @@ function parentProblem(parent: unknown, step: string | number): string | null {
  * Sets the value at a path in place. Returns null, or the reason the path cannot be written
  * (the caller names the table in its error).
  */
-export function setAt(root: Record<string, unknown>, segments: Segments, value: unknown): string | null {
+export function setAt(
+  root: Record<string, unknown>,
+  segments: Segments,
+  value: unknown,
+): string | null {
   const parent = getAt(root, segments.slice(0, -1))
   const step = segments[segments.length - 1] as string | number
   const problem = parentProblem(parent, step)
@@ -101,7 +107,12 @@ export function setAt(root: Record<string, unknown>, segments: Segments, value: 
     else list[step] = value
     return null
   }
-  Object.defineProperty(parent, step, { value, enumerable: true, writable: true, configurable: true })
+  Object.defineProperty(parent, step, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  })
   return null
 }
 
@@ -128,7 +139,10 @@ export function overlaps(a: Segments, b: Segments): boolean {
  * The parts of an item that a list of paths selects, as DynamoDB's projections do: maps keep
  * their shape, and selected list elements are packed into a shorter list in index order.
  */
-export function project(item: Record<string, unknown>, paths: readonly Segments[]): Record<string, unknown> {
+export function project(
+  item: Record<string, unknown>,
+  paths: readonly Segments[],
+): Record<string, unknown> {
   const result: Record<string, unknown> = {}
   for (const segments of paths) {
     const value = getAt(item, segments)

@@ -6,7 +6,16 @@
  */
 import { ValidationError, describe } from '../../errors.ts'
 import { findUnstorable } from '../validate.ts'
-import { formatPath, getAt, overlaps, parsePath, removeAt, setAt, type AttributePath, type Segments } from './paths.ts'
+import {
+  formatPath,
+  getAt,
+  overlaps,
+  parsePath,
+  removeAt,
+  setAt,
+  type AttributePath,
+  type Segments,
+} from './paths.ts'
 
 /** What a SET writes: a literal, another attribute, or a computation of them. */
 export type ValueExpression =
@@ -64,7 +73,13 @@ export function compileUpdate(actions: unknown, keyNames: string[], where: strin
   }
 }
 
-function applySteps(old: Item | undefined, keys: Item, writes: Step[], removes: Step[], where: string): Item {
+function applySteps(
+  old: Item | undefined,
+  keys: Item,
+  writes: Step[],
+  removes: Step[],
+  where: string,
+): Item {
   const before = old ?? { ...keys }
   const values = writes.map((step) => step.compute(before))
   const item = structuredClone(before)
@@ -85,7 +100,8 @@ function applySteps(old: Item | undefined, keys: Item, writes: Step[], removes: 
 function compileAction(action: unknown, where: string): Step {
   const a = (typeof action === 'object' && action !== null ? action : {}) as Record<string, unknown>
 
-  if ('remove' in a) return { segments: parsePath(a.remove, where), compute: () => undefined, remove: true }
+  if ('remove' in a)
+    return { segments: parsePath(a.remove, where), compute: () => undefined, remove: true }
   if ('set' in a && 'to' in a) return setStep(a.set, compileValue(a.to, where), where)
   if ('set' in a && 'value' in a) return setStep(a.set, literal(a.value, where), where)
   if ('add' in a) return addStep(a, where)
@@ -93,7 +109,11 @@ function compileAction(action: unknown, where: string): Step {
   if ('setIfAbsent' in a) {
     const segments = parsePath(a.setIfAbsent, where)
     const value = literal(a.value, where)
-    return { segments, compute: (old) => (getAt(old, segments) === undefined ? value(old) : undefined), remove: false }
+    return {
+      segments,
+      compute: (old) => (getAt(old, segments) === undefined ? value(old) : undefined),
+      remove: false,
+    }
   }
 
   throw new ValidationError(
@@ -109,14 +129,17 @@ function setStep(path: unknown, compute: Evaluate, where: string): Step {
 function addStep(a: Record<string, unknown>, where: string): Step {
   const segments = parsePath(a.add, where)
   if (typeof a.value !== 'number' || !Number.isFinite(a.value)) {
-    throw new ValidationError(`${where}: add needs a finite number as value, got ${describe(a.value)}`)
+    throw new ValidationError(
+      `${where}: add needs a finite number as value, got ${describe(a.value)}`,
+    )
   }
   const amount = a.value
   return {
     segments,
     compute: (old) => {
       const current = getAt(old, segments) ?? 0
-      if (typeof current !== 'number') throw typeError(where, segments, current, 'a number to add to')
+      if (typeof current !== 'number')
+        throw typeError(where, segments, current, 'a number to add to')
       return current + amount
     },
     remove: false,
@@ -142,7 +165,10 @@ function appendStep(a: Record<string, unknown>, where: string): Step {
 
 /** Checks a value expression and returns its evaluation against the old item. */
 function compileValue(expression: unknown, where: string): Evaluate {
-  const e = (typeof expression === 'object' && expression !== null ? expression : {}) as Record<string, unknown>
+  const e = (typeof expression === 'object' && expression !== null ? expression : {}) as Record<
+    string,
+    unknown
+  >
 
   if ('value' in e) return literal(e.value, where)
   if ('ifNotExists' in e) {
@@ -158,7 +184,8 @@ function compileValue(expression: unknown, where: string): Evaluate {
       return structuredClone(value)
     }
   }
-  for (const name of ['listAppend', 'plus', 'minus'] as const) if (name in e) return compileBinary(name, e[name], where)
+  for (const name of ['listAppend', 'plus', 'minus'] as const)
+    if (name in e) return compileBinary(name, e[name], where)
 
   throw new ValidationError(
     `${where}: ${describe(expression)} is not a value expression: expected { value }, { path }, ` +
@@ -166,9 +193,15 @@ function compileValue(expression: unknown, where: string): Evaluate {
   )
 }
 
-function compileBinary(name: 'listAppend' | 'plus' | 'minus', operands: unknown, where: string): Evaluate {
+function compileBinary(
+  name: 'listAppend' | 'plus' | 'minus',
+  operands: unknown,
+  where: string,
+): Evaluate {
   if (!Array.isArray(operands) || operands.length !== 2) {
-    throw new ValidationError(`${where}: ${name} needs a list of two value expressions, got ${describe(operands)}`)
+    throw new ValidationError(
+      `${where}: ${name} needs a list of two value expressions, got ${describe(operands)}`,
+    )
   }
   const left = compileValue(operands[0], where)
   const right = compileValue(operands[1], where)
@@ -177,9 +210,14 @@ function compileBinary(name: 'listAppend' | 'plus' | 'minus', operands: unknown,
   return (old) => {
     const a = left(old)
     const b = right(old)
-    const ok = kind === 'list' ? Array.isArray(a) && Array.isArray(b) : typeof a === 'number' && typeof b === 'number'
+    const ok =
+      kind === 'list'
+        ? Array.isArray(a) && Array.isArray(b)
+        : typeof a === 'number' && typeof b === 'number'
     if (!ok) {
-      throw new ValidationError(`${where}: ${name} needs two ${kind}s, got ${describe(a)} and ${describe(b)}`)
+      throw new ValidationError(
+        `${where}: ${name} needs two ${kind}s, got ${describe(a)} and ${describe(b)}`,
+      )
     }
     if (name === 'listAppend') return [...(a as unknown[]), ...(b as unknown[])]
     return name === 'plus' ? (a as number) + (b as number) : (a as number) - (b as number)
@@ -189,7 +227,9 @@ function compileBinary(name: 'listAppend' | 'plus' | 'minus', operands: unknown,
 function literal(value: unknown, where: string): Evaluate {
   const problem = findUnstorable(value, 'value', new Set())
   if (value === undefined || problem) {
-    throw new ValidationError(`${where}: ${problem ?? 'value is undefined, which JSON cannot hold'}`)
+    throw new ValidationError(
+      `${where}: ${problem ?? 'value is undefined, which JSON cannot hold'}`,
+    )
   }
   return () => structuredClone(value)
 }
@@ -222,6 +262,13 @@ function pathError(where: string, segments: Segments, problem: string): Validati
   return new ValidationError(`${where}: path "${formatPath(segments)}" cannot be used: ${problem}`)
 }
 
-function typeError(where: string, segments: Segments, value: unknown, expected: string): ValidationError {
-  return new ValidationError(`${where}: "${formatPath(segments)}" is ${describe(value)}: expected ${expected}`)
+function typeError(
+  where: string,
+  segments: Segments,
+  value: unknown,
+  expected: string,
+): ValidationError {
+  return new ValidationError(
+    `${where}: "${formatPath(segments)}" is ${describe(value)}: expected ${expected}`,
+  )
 }
