@@ -220,8 +220,9 @@ export interface Store {
   firstSequenceAtOrAfter(stream: string, shard: number, timeMs: number): Promise<number | null>
   /**
    * Records retention removed from a shard after a position. Exact when the position is before
-   * every trimmed record or at the end of a trim step; otherwise it also counts the records of
-   * that one step (at most 1,000) at or before the position.
+   * every trimmed record, a consumer's checkpoint at the time of trimming, or the end of a trim
+   * step; otherwise it also counts the records of that one step (at most 1,000) at or before
+   * the position.
    */
   trimmedAfter(stream: string, shard: number, afterSequence: number): Promise<TrimmedRecords>
   listConsumerShards(): Promise<ConsumerShardRow[]>

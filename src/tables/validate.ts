@@ -49,16 +49,18 @@ export function validateItem(table: ResolvedTable, input: unknown): Item {
     )
   }
   const item = withBinaryKeysEncoded(table, input)
-  const problem = findUnstorable(item, 'item', new Set())
-  if (problem) throw new ValidationError(`Item for table "${table.name}" is not valid: ${problem}`)
-
   checkItemSize(table, item)
   return item
 }
 
-/** Refuses an item over 400 KB, measured as DynamoDB does. */
+/** Refuses an item over 400 KB, measured as DynamoDB does, or one JSON cannot hold. */
 export function checkItemSize(table: ResolvedTable, item: Item): void {
   const sizeBytes = itemSizeBytes(item)
+  if (Number.isNaN(sizeBytes)) {
+    const problem =
+      findUnstorable(item, 'item', new Set()) ?? `item nests deeper than ${maxDepth} levels`
+    throw new ValidationError(`Item for table "${table.name}" is not valid: ${problem}`)
+  }
   if (sizeBytes > maxItemBytes) {
     throw new ValidationError(
       `Item for table "${table.name}" is ${sizeBytes} bytes, over the limit of ${maxItemBytes} ` +
@@ -67,6 +69,9 @@ export function checkItemSize(table: ResolvedTable, item: Item): void {
   }
 }
 
+/** How deep maps and lists may nest, as on DynamoDB. */
+export const maxDepth = 32
+
 /**
  * An item's size as DynamoDB counts it: each attribute's name in UTF-8 plus its value; a string
  * is its UTF-8 length, a number about one byte per two significant digits plus one, a boolean or
@@ -74,26 +79,37 @@ export function checkItemSize(table: ResolvedTable, item: Item): void {
  */
 export function itemSizeBytes(item: Item): number {
   let total = 0
-  for (const name of Object.keys(item))
-    total += Buffer.byteLength(name) + valueSizeBytes(item[name])
+  for (const name in item) {
+    if (Object.hasOwn(item, name)) total += Buffer.byteLength(name) + valueSizeBytes(item[name], 1)
+  }
   return total
 }
 
-function valueSizeBytes(value: unknown): number {
+/** The size of one value, or NaN when JSON cannot hold it or it nests too deep (a cycle does). */
+function valueSizeBytes(value: unknown, depth: number): number {
   if (typeof value === 'string') return Buffer.byteLength(value)
-  if (typeof value === 'number') return numberSizeBytes(value)
+  if (typeof value === 'number') return Number.isFinite(value) ? numberSizeBytes(value) : Number.NaN
   if (value === null || typeof value === 'boolean') return 1
+  if (typeof value !== 'object' || depth > maxDepth) return Number.NaN
   if (Array.isArray(value)) {
-    return value.reduce<number>((sum, element) => sum + 1 + valueSizeBytes(element), 3)
+    let total = 3
+    for (const element of value) total += 1 + valueSizeBytes(element, depth + 1)
+    return total
   }
-  const map = value as Item
+  if (!isPlainObject(value)) return Number.NaN
+
   let total = 3
-  for (const name of Object.keys(map))
-    total += 1 + Buffer.byteLength(name) + valueSizeBytes(map[name])
+  for (const name in value) {
+    if (Object.hasOwn(value, name))
+      total += 1 + Buffer.byteLength(name) + valueSizeBytes(value[name], depth + 1)
+  }
   return total
 }
 
 function numberSizeBytes(value: number): number {
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) {
+    return Math.ceil(String(Math.abs(value)).replace(/0+$/, '').length / 2) + 1
+  }
   const digits = String(Math.abs(value)).replace(/e.*$/, '').replace('.', '').replace(/^0+/, '')
   return Math.min(21, Math.ceil(Math.max(digits.length, 1) / 2) + 1)
 }

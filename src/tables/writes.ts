@@ -68,22 +68,32 @@ function checkOptions(
   options: WriteOptions | undefined,
   allowed: ReturnValues[],
 ): Checked & { returnValues: ReturnValues } {
-  const where = `${verb} table "${table.name}" key ${describe(keys)}`
-  const returnValues = options?.returnValues ?? 'NONE'
-  if (!allowed.includes(returnValues)) {
+  // Most writes never need their description, so it is only built when a message needs it.
+  const checked = {
+    get where() {
+      return `${verb} table "${table.name}" key ${describe(keys)}`
+    },
+    condition: null as Predicate | null,
+    returnOld: false,
+    returnValues: options?.returnValues ?? 'NONE',
+  }
+  if (options === undefined) return checked
+
+  if (!allowed.includes(checked.returnValues)) {
     throw new ValidationError(
-      `${where}: returnValues ${describe(returnValues)} is not allowed: expected one of ${allowed.join(', ')}`,
+      `${checked.where}: returnValues ${describe(checked.returnValues)} is not allowed: expected one of ${allowed.join(', ')}`,
     )
   }
-  const onFailure = options?.returnValuesOnConditionCheckFailure ?? 'NONE'
+  const onFailure = options.returnValuesOnConditionCheckFailure ?? 'NONE'
   if (onFailure !== 'NONE' && onFailure !== 'ALL_OLD') {
     throw new ValidationError(
-      `${where}: returnValuesOnConditionCheckFailure ${describe(onFailure)} is not allowed: expected NONE or ALL_OLD`,
+      `${checked.where}: returnValuesOnConditionCheckFailure ${describe(onFailure)} is not allowed: expected NONE or ALL_OLD`,
     )
   }
-  const condition =
-    options?.condition === undefined ? null : compileCondition(options.condition, where)
-  return { where, condition, returnOld: onFailure === 'ALL_OLD', returnValues }
+  checked.returnOld = onFailure === 'ALL_OLD'
+  if (options.condition !== undefined)
+    checked.condition = compileCondition(options.condition, checked.where)
+  return checked
 }
 
 /** Throws `ConditionalCheckFailedError` when the write's condition does not hold. */

@@ -83,6 +83,36 @@ test('stream readers - a read from a trimmed position reports how many records e
   assert.equal((await stream.read(read.nextIterator)).expiredRecords, 0)
 })
 
+test('stream readers - the expired count is exact from a consumer checkpoint inside a trim step', async (t) => {
+  const storePath = join(tempDir(t), 'eddy.db')
+  const options = { storePath, logger: createLogger({ level: 'silent' }) }
+  const before = await open(usersConfig({ shards: 1 }), options)
+  const sequences: string[] = []
+  for (const id of ['a', 'b', 'c'])
+    sequences.push((await before.table('users').put({ id })).sequenceNumber as string)
+  await before.close()
+
+  const consumer = {
+    name: 'late',
+    stream: 'users',
+    startingPosition: 'latest' as const,
+    handleRecord: async () => {},
+  }
+  const eddy = await open({ ...usersConfig({ shards: 1 }), consumers: [consumer] }, options)
+  t.after(() => eddy.close())
+  for (const id of ['d', 'e']) await eddy.table('users').put({ id })
+  assert.equal((await eddy.maintain(Date.now() + 25 * hourMs)).trimmedRecords, 5)
+
+  const stream = eddy.stream('users')
+  const position = {
+    type: 'AFTER_SEQUENCE_NUMBER' as const,
+    sequenceNumber: sequences[2] as string,
+  }
+  const read = await stream.read(await stream.getShardIterator('shard-0000', position))
+  assert.equal(read.expiredRecords, 2)
+  assert.equal(await eddy.store.trimmedAfter('users', 0, 0).then((r) => r.records), 5)
+})
+
 test('stream readers - retention keeps records younger than the stream retention', async (t) => {
   const eddy = await openTemp(t, usersConfig({ shards: 1, retentionHours: 48 }))
   await eddy.table('users').put({ id: 'u1' })

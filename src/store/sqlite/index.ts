@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EddyError } from '../../errors.ts'
 import type { NewChangeRecord } from '../../streams/types.ts'
-import type { Store, StoreOptions, WriteTx } from '../index.ts'
+import type { Store, StoreOptions, StreamRow, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
 import { prepareItemQueries, prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
@@ -196,6 +196,14 @@ type Writes = {
 
 function makeTx(writes: Writes, nowMs: number): SqliteTx {
   const appendedStreams = new Set<string>()
+  // Streams this transaction has read: every table write asks for its stream, and one lookup
+  // per transaction serves all of them. A change forgets the entry, so that a change rolled back
+  // with its savepoint is never remembered.
+  const streams = new Map<string, StreamRow | undefined>()
+  const forget = (row: StreamRow) => {
+    streams.delete(row.name)
+    return row
+  }
   return {
     nowMs,
     appendedStreams,
@@ -209,9 +217,13 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
       appendedStreams.add(record.stream)
       return writes.records.append(record)
     },
-    ensureStream: async (stream) => writes.records.ensureStream(stream, nowMs),
-    getStream: async (name) => writes.records.getStream(name),
-    setStreamState: async (name, state) => writes.records.setStreamState(name, state, nowMs),
+    ensureStream: async (stream) => forget(writes.records.ensureStream(stream, nowMs)),
+    getStream: async (name) => {
+      if (!streams.has(name)) streams.set(name, writes.records.getStream(name))
+      return streams.get(name)
+    },
+    setStreamState: async (name, state) =>
+      forget(writes.records.setStreamState(name, state, nowMs)),
     ensureConsumer: async (consumer, stream, startAfter) =>
       writes.consumers.ensure(consumer, stream, startAfter, nowMs),
     saveProgress: async (progress) => writes.consumers.save(progress, nowMs),

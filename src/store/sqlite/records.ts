@@ -96,6 +96,10 @@ export function prepareRecordWrites(db: Database.Database) {
   const removeUpTo = db.prepare(
     'DELETE FROM records WHERE stream = ? AND shard = ? AND sequence <= ?',
   )
+  const checkpointsWithin = db.prepare<[string, number, number, number], { checkpoint: number }>(
+    `SELECT DISTINCT checkpoint FROM consumer_shards
+     WHERE stream = ? AND shard = ? AND checkpoint >= ? AND checkpoint < ? ORDER BY checkpoint`,
+  )
   const logTrim = db.prepare(
     `INSERT INTO stream_trims (stream, shard, through_sequence, removed, trimmed_at_ms)
      VALUES (?, ?, ?, ?, ?)`,
@@ -173,24 +177,28 @@ export function prepareRecordWrites(db: Database.Database) {
 
     /**
      * Deletes expired records of one shard, oldest first, at most `limit`. It looks at no more
-     * than `limit` records, so a shard with nothing to trim costs one short index read.
+     * than `limit` records, so a shard with nothing to trim costs one short index read. The trim
+     * log gets one entry per step, split at every consumer checkpoint inside the step, so that
+     * the count of records a consumer missed is exact.
      */
-    trimShard(
-      stream: string,
-      shard: number,
-      olderThanMs: number,
-      limit: number,
-      nowMs: number,
-    ): number {
-      let through = 0
+    trimShard(stream: string, shard: number, olderThanMs: number, limit: number, nowMs: number): number {
+      const sequences: number[] = []
       for (const row of oldest.all(stream, shard, limit)) {
         if (row.created_at_ms >= olderThanMs) break
-        through = row.sequence
+        sequences.push(row.sequence)
       }
-      if (through === 0) return 0
+      const first = sequences[0]
+      const through = sequences.at(-1)
+      if (first === undefined || through === undefined) return 0
 
       const removed = removeUpTo.run(stream, shard, through).changes
-      logTrim.run(stream, shard, through, removed, nowMs)
+      const boundaries = checkpointsWithin.all(stream, shard, first, through).map((r) => r.checkpoint)
+      let logged = 0
+      for (const boundary of [...boundaries, through]) {
+        const upTo = sequences.filter((sequence) => sequence <= boundary).length
+        logTrim.run(stream, shard, boundary, upTo - logged, nowMs)
+        logged = upTo
+      }
       return removed
     },
 
