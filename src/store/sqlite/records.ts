@@ -181,7 +181,13 @@ export function prepareRecordWrites(db: Database.Database) {
      * log gets one entry per step, split at every consumer checkpoint inside the step, so that
      * the count of records a consumer missed is exact.
      */
-    trimShard(stream: string, shard: number, olderThanMs: number, limit: number, nowMs: number): number {
+    trimShard(
+      stream: string,
+      shard: number,
+      olderThanMs: number,
+      limit: number,
+      nowMs: number,
+    ): number {
       const sequences: number[] = []
       for (const row of oldest.all(stream, shard, limit)) {
         if (row.created_at_ms >= olderThanMs) break
@@ -192,7 +198,9 @@ export function prepareRecordWrites(db: Database.Database) {
       if (first === undefined || through === undefined) return 0
 
       const removed = removeUpTo.run(stream, shard, through).changes
-      const boundaries = checkpointsWithin.all(stream, shard, first, through).map((r) => r.checkpoint)
+      const boundaries = checkpointsWithin
+        .all(stream, shard, first, through)
+        .map((r) => r.checkpoint)
       let logged = 0
       for (const boundary of [...boundaries, through]) {
         const upTo = sequences.filter((sequence) => sequence <= boundary).length
