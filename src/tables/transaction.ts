@@ -2,7 +2,8 @@
  * Transactions across tables, as DynamoDB's TransactWriteItems: up to 100 puts, updates, deletes
  * and condition checks, each with its own condition, written all together or not at all. Two
  * requests may not touch one item. The change records of one transaction are each in their
- * item's shard; nothing orders records of different items of one transaction.
+ * item's shard; nothing orders records of different items of one transaction. Unlike DynamoDB,
+ * which reports a reason per request, a cancelled transaction names the first failed condition.
  */
 import { ConditionalCheckFailedError, ValidationError, describe } from '../errors.ts'
 import type { WriteTx } from '../store/index.ts'

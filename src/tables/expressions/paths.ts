@@ -137,7 +137,8 @@ export function overlaps(a: Segments, b: Segments): boolean {
 
 /**
  * The parts of an item that a list of paths selects, as DynamoDB's projections do: maps keep
- * their shape, and selected list elements are packed into a shorter list in index order.
+ * their shape, and selected list elements are packed into a shorter list in selection order.
+ * Known shortcoming: two paths into one list element (`a[0].x`, `a[0].y`) give two elements.
  */
 export function project(
   item: Record<string, unknown>,

@@ -3,6 +3,7 @@
  * names and list indexes) to a value, another path, `if_not_exists`, `list_append`, `+` or `-`;
  * REMOVE a path; ADD to a number. Shorthands cover the common cases: add, append, setIfAbsent.
  * Every operand reads the item as it was before the update, as on DynamoDB.
+ * Items are JSON, which has no sets: ADD works on numbers only, and DELETE (from a set) is absent.
  */
 import { ValidationError, describe } from '../../errors.ts'
 import { findUnstorable } from '../validate.ts'
