@@ -14,6 +14,7 @@ export type EddyErrorCode =
   | 'EDDY_STOPPED'
   | 'EDDY_SCHEMA_INCOMPATIBLE'
   | 'EDDY_CONTRACT'
+  | 'EDDY_CONDITION_FAILED'
 
 /** Base class of every error Eddy throws on purpose. */
 export class EddyError extends Error {
@@ -97,6 +98,28 @@ export class ContractError extends EddyError {
   ) {
     super('EDDY_CONTRACT', message)
     this.name = 'ContractError'
+  }
+}
+
+/**
+ * A write's condition was false, so the write (or the whole transaction) was refused and no
+ * change record was appended. `item` holds the item as it was when the caller asked for it with
+ * `returnValuesOnConditionCheckFailure: 'ALL_OLD'` and the item existed.
+ */
+export class ConditionalCheckFailedError extends EddyError {
+  /** The current item, when asked for and present. */
+  readonly item: Record<string, unknown> | undefined
+  /** In a transaction, the index of the request whose condition failed. */
+  readonly index: number | undefined
+
+  constructor(
+    message: string,
+    details: { item?: Record<string, unknown>; index?: number; cause?: unknown } = {},
+  ) {
+    super('EDDY_CONDITION_FAILED', message, { cause: details.cause })
+    this.name = 'ConditionalCheckFailedError'
+    this.item = details.item
+    this.index = details.index
   }
 }
 

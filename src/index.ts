@@ -1,14 +1,36 @@
 /** Eddy's public library API. */
-export { open, Eddy, type OpenOptions } from './open.ts'
+export { open, Eddy, type MaintenanceSummary, type OpenOptions } from './open.ts'
 export { defineConfig, type EddyConfig } from './config/index.ts'
 export {
   defineTable,
   Table,
-  type TableDefinition,
-  type ItemUpdate,
+  type AttributePath,
+  type AttributeType,
   type BatchWriteRequest,
+  type ComparisonOperator,
+  type Condition,
+  type ItemUpdate,
+  type Operand,
+  type Page,
+  type QueryOptions,
+  type ReturnValues,
+  type ScanOptions,
+  type SortKeyCondition,
+  type TableDefinition,
+  type UpdateAction,
+  type ValueExpression,
+  type WriteOptions,
   type WriteResult,
 } from './tables/index.ts'
+export type { TransactWriteRequest } from './tables/transaction.ts'
+export { defineStream, type StreamDefinition } from './streams/definition.ts'
+export {
+  Stream,
+  type IteratorPosition,
+  type PublishRequest,
+  type ReadResult,
+  type StreamDescription,
+} from './streams/reader.ts'
 export {
   defineConsumer,
   type ConsumerDefinition,
@@ -38,7 +60,13 @@ export type { MoveOptions, MoveSummary } from './queues/move.ts'
 export type { DeadLetterQueueStatus } from './open.ts'
 export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
-export type { ChangeRecord, EventName, Item, StreamViewType } from './streams/types.ts'
+export type {
+  ChangeRecord,
+  EventName,
+  Item,
+  StreamViewType,
+  UserIdentity,
+} from './streams/types.ts'
 export * from './errors.ts'
 export {
   inferSchema,

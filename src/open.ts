@@ -38,9 +38,18 @@ import {
   type SchemaCheckReport,
   type StoredSchema,
 } from './schemas/index.ts'
-import { openStore, type Store } from './store/index.ts'
+import { openStore, type Store, type StreamRow } from './store/index.ts'
+import {
+  defaultRetentionHours,
+  defaultShardCount,
+  type StreamDefinition,
+} from './streams/definition.ts'
+import { Stream } from './streams/reader.ts'
 import { trimExpiredRecords } from './streams/retention.ts'
-import { resolveTable, Table, type ResolvedTable } from './tables/index.ts'
+import type { StreamViewType } from './streams/types.ts'
+import { resolveTable, Table, type ResolvedTable, type WriteResult } from './tables/index.ts'
+import { planTransaction, runTransaction, type TransactWriteRequest } from './tables/transaction.ts'
+import { deleteExpiredItems } from './tables/ttl.ts'
 
 export interface OpenOptions {
   /** Logger for everything Eddy logs. Default: pino on standard error at the config's level. */
@@ -52,9 +61,17 @@ export interface OpenOptions {
    * with false, so that it can report on versions that registration would refuse.
    */
   registerSchemas?: boolean
+  /** How often `start` runs `maintain` (time to live and retention), in milliseconds. Default 60,000. */
+  maintenanceIntervalMs?: number
 }
 
-const retentionIntervalMs = 60_000
+/** What one maintenance pass removed. */
+export interface MaintenanceSummary {
+  /** Items deleted because their time to live passed. */
+  expiredItems: number
+  /** Records deleted because they were older than their stream's retention. */
+  trimmedRecords: number
+}
 
 /** A dead-letter queue: its counts and attributes, and what sends to it. */
 export interface DeadLetterQueueStatus extends QueueAttributes {
@@ -65,6 +82,7 @@ export interface DeadLetterQueueStatus extends QueueAttributes {
 /** An open Eddy: tables, queues and consumers on one store. */
 export class Eddy {
   readonly #tables: Map<string, ResolvedTable>
+  readonly #streams: Map<string, StreamDefinition>
   readonly #queues: Map<string, QueueDefinition>
   readonly #consumers: Map<string, ResolvedConsumer>
   readonly #schemas: Map<string, ResolvedStreamSchemas>
@@ -75,8 +93,10 @@ export class Eddy {
     readonly store: Store,
     readonly log: Logger,
     config: EddyConfig,
+    private readonly maintenanceIntervalMs = 60_000,
   ) {
     this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
+    this.#streams = new Map((config.streams ?? []).map((s) => [s.name, s]))
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
     this.#queues = new Map(declaredQueues(config).map((q) => [q.name, q]))
     this.#schemas = new Map((config.schemas ?? []).map((s) => [s.stream, resolveStreamSchemas(s)]))
@@ -90,6 +110,55 @@ export class Eddy {
         `Table "${name}" is not declared: known tables are ${list(this.#tables)}`,
       )
     return new Table(this.store, table)
+  }
+
+  /** A declared stream: a table's stream (named after its table) or a standalone one. */
+  stream(name: string): Stream {
+    if (!this.#tables.has(name) && !this.#streams.has(name)) {
+      const known = list(new Map<string, unknown>([...this.#tables, ...this.#streams]))
+      throw new NotFoundError(
+        `Stream "${name}" is not declared: known tables and streams are ${known}`,
+      )
+    }
+    return new Stream(this.store, name)
+  }
+
+  /**
+   * Writes up to 100 puts, updates, deletes and condition checks, on any tables, all together or
+   * not at all. A failed condition throws `ConditionalCheckFailedError` whose `index` names the
+   * request; nothing is written and no change record appended.
+   */
+  async transactWrite(requests: TransactWriteRequest[]): Promise<WriteResult[]> {
+    const plans = planTransaction((name) => this.table(name).definition, requests)
+    return this.store.write((tx) => runTransaction(tx, plans))
+  }
+
+  /**
+   * Enables or disables a table's stream, or changes its view type. Each enable and each view
+   * type change gives the stream a new label, as on DynamoDB; records already written stay
+   * readable until retention removes them. The config wins again at the next `open`.
+   */
+  async updateTableStream(
+    tableName: string,
+    state: { enabled: boolean; viewType?: StreamViewType },
+  ): Promise<StreamRow> {
+    const table = this.table(tableName).definition
+    return this.store.write(async (tx) => {
+      const current =
+        (await tx.getStream(table.name)) ??
+        (await tx.ensureStream(this.#declaredStream(table, false)))
+      const viewType = state.viewType ?? current.viewType
+      return tx.setStreamState(table.name, { enabled: state.enabled, viewType })
+    })
+  }
+
+  /** Deletes expired items (time to live) and trims records past retention, once. */
+  async maintain(nowMs = Date.now()): Promise<MaintenanceSummary> {
+    const expiredItems = await deleteExpiredItems(this.store, this.#tables.values(), nowMs)
+    if (expiredItems > 0)
+      this.log.info({ items: expiredItems }, 'deleted items whose time to live passed')
+    const trimmedRecords = await trimExpiredRecords(this.store, this.log, nowMs)
+    return { expiredItems, trimmedRecords }
   }
 
   /** A declared queue (dead-letter queues of consumers are declared by naming them). */
@@ -115,13 +184,19 @@ export class Eddy {
   async register(options: { schemas?: boolean } = {}): Promise<void> {
     await this.store.write(async (tx) => {
       for (const table of this.#tables.values()) {
-        if (!table.stream) continue
+        const current = await tx.getStream(table.name)
+        if (table.stream) await tx.ensureStream(this.#declaredStream(table, true))
+        else if (current?.enabled) {
+          await tx.setStreamState(table.name, { enabled: false, viewType: current.viewType })
+        }
+      }
+      for (const stream of this.#streams.values()) {
         await tx.ensureStream({
-          name: table.name,
-          table: table.name,
-          viewType: table.stream.viewType,
-          shardCount: table.stream.shards,
-          retentionMs: table.stream.retentionHours * 3_600_000,
+          name: stream.name,
+          table: null,
+          viewType: 'NEW_IMAGE',
+          shardCount: stream.shards ?? defaultShardCount,
+          retentionMs: (stream.retentionHours ?? defaultRetentionHours) * 3_600_000,
         })
       }
       for (const queue of this.#queues.values()) {
@@ -160,6 +235,17 @@ export class Eddy {
     return inferStreamSchema(this.store, stream, row?.shardCount ?? 0, options)
   }
 
+  #declaredStream(table: ResolvedTable, declared: boolean) {
+    const stream = table.stream
+    return {
+      name: table.name,
+      table: table.name,
+      viewType: stream?.viewType ?? ('NEW_AND_OLD_IMAGES' as const),
+      shardCount: stream?.shards ?? defaultShardCount,
+      retentionMs: (declared && stream ? stream.retentionHours : defaultRetentionHours) * 3_600_000,
+    }
+  }
+
   /**
    * Resolves once every consumer shard has finished every record now in its stream, or rejects
    * after `timeoutMs` (default 30 s) naming the shards still behind. A consumer stuck in `retry`
@@ -183,7 +269,7 @@ export class Eddy {
     if (this.#runner) return
     this.#runner = new ConsumerRunner(this.store, this.log)
     await this.#runner.start(this.consumers())
-    this.#retention = setInterval(() => void this.#trim(), retentionIntervalMs)
+    this.#retention = setInterval(() => void this.#trim(), this.maintenanceIntervalMs)
     this.#retention.unref()
     void this.#trim()
   }
@@ -255,8 +341,7 @@ export class Eddy {
   }
 
   async #registerConsumer(consumer: ResolvedConsumer): Promise<void> {
-    const table = this.#tables.get(consumer.stream)
-    const shardCount = table?.stream?.shards ?? 0
+    const shardCount = (await this.store.getStream(consumer.stream))?.shardCount ?? 0
     const startAfter =
       consumer.startingPosition === 'latest'
         ? await this.store.lastSequences(consumer.stream, shardCount)
@@ -300,11 +385,11 @@ export class Eddy {
 
   async #trim(): Promise<void> {
     try {
-      await trimExpiredRecords(this.store, this.log)
+      await this.maintain()
     } catch (error) {
       this.log.warn(
         { err: error },
-        'trimming expired records failed; it is tried again in a minute',
+        'deleting expired items or records failed; it is tried again later',
       )
     }
   }
@@ -325,7 +410,7 @@ export async function open(config: EddyConfig, options: OpenOptions = {}): Promi
     durability: valid.store?.durability,
     pollIntervalMs: valid.store?.pollIntervalMs,
   })
-  const eddy = new Eddy(store, log, valid)
+  const eddy = new Eddy(store, log, valid, options.maintenanceIntervalMs)
   try {
     await eddy.register({ schemas: options.registerSchemas !== false })
   } catch (error) {

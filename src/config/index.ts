@@ -18,6 +18,7 @@ import {
 } from '../queues/definition.ts'
 import { streamSchemasSchema, type StreamSchemasDefinition } from '../schemas/definition.ts'
 import { tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
+import { streamDefinitionSchema, type StreamDefinition } from '../streams/definition.ts'
 
 /** Everything Eddy runs, as one object. */
 export interface EddyConfig {
@@ -30,6 +31,8 @@ export interface EddyConfig {
     pollIntervalMs?: number
   }
   tables?: TableDefinition[]
+  /** Standalone streams that accept published records; their names share a namespace with tables. */
+  streams?: StreamDefinition[]
   // The handler's record type is the user's business: any item type may be declared here.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   consumers?: ConsumerDefinition<any>[]
@@ -58,6 +61,7 @@ const configSchema = z
       .strict()
       .optional(),
     tables: z.array(tableDefinitionSchema).optional(),
+    streams: z.array(streamDefinitionSchema).optional(),
     consumers: z.array(consumerDefinitionSchema).optional(),
     queues: z.array(queueDefinitionSchema).optional(),
     schemas: z.array(streamSchemasSchema).optional(),
@@ -80,28 +84,35 @@ function formatPath(path: PropertyKey[]): string {
     .replace(/^\./, '')
 }
 
-function checkUnique(config: EddyConfig, key: 'tables' | 'consumers' | 'queues'): void {
+function checkUnique(
+  config: EddyConfig,
+  keys: ('tables' | 'streams' | 'consumers' | 'queues')[],
+): void {
   const seen = new Set<string>()
-  config[key]?.forEach((entry, index) => {
-    if (seen.has(entry.name)) {
-      throw new ConfigError(
-        `Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique`,
-      )
-    }
-    seen.add(entry.name)
-  })
+  for (const key of keys) {
+    config[key]?.forEach((entry, index) => {
+      if (seen.has(entry.name)) {
+        throw new ConfigError(
+          `Config ${key}[${index}].name: "${entry.name}" is declared twice; names must be unique` +
+            (keys.length > 1 ? ` among ${keys.join(' and ')}` : ''),
+        )
+      }
+      seen.add(entry.name)
+    })
+  }
 }
 
 function checkReferences(config: EddyConfig): void {
-  const streams = new Set(
-    (config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name),
-  )
+  const streams = new Set([
+    ...(config.tables ?? []).filter((t) => t.stream !== false).map((t) => t.name),
+    ...(config.streams ?? []).map((s) => s.name),
+  ])
   const known = [...streams].map((s) => `"${s}"`).join(', ') || 'none'
   const check = (key: 'consumers' | 'schemas') => (entry: { stream: string }, index: number) => {
     if (!streams.has(entry.stream)) {
       throw new ConfigError(
         `Config ${key}[${index}].stream: "${entry.stream}" is not a declared stream ` +
-          `(tables with streams: ${known})`,
+          `(tables with streams and standalone streams: ${known})`,
       )
     }
   }
@@ -143,9 +154,9 @@ export function validateConfig(config: unknown): EddyConfig {
     )
   }
   const valid = config as EddyConfig
-  checkUnique(valid, 'tables')
-  checkUnique(valid, 'consumers')
-  checkUnique(valid, 'queues')
+  checkUnique(valid, ['tables', 'streams'])
+  checkUnique(valid, ['consumers'])
+  checkUnique(valid, ['queues'])
   checkReferences(valid)
   checkRedrivePolicies(declaredQueues(valid))
   return valid

@@ -19,18 +19,70 @@ export interface ItemAddress {
   table: string
   /** The partition key value, JSON-encoded so that `1` and `"1"` differ. */
   partitionKey: string
-  /** The sort key value, or the empty string for tables without a sort key. */
-  sortKey: string | number
+  /** The sort key value (bytes for binary keys), or the empty string without a sort key. */
+  sortKey: string | number | Buffer
 }
 
-/** A stream as the store keeps it. */
-export interface StreamRow {
+/** An item with its address, as queries, scans and expiry return it. */
+export interface StoredItem {
+  address: ItemAddress
+  item: Item
+}
+
+/** One end of a sort key range. */
+export interface SortKeyBound {
+  value: string | number | Buffer
+  inclusive: boolean
+}
+
+/** Items of one partition, in sort key order, within optional bounds. */
+export interface ItemQuery {
+  table: string
+  partitionKey: string
+  lower?: SortKeyBound
+  upper?: SortKeyBound
+  /** Ascending sort key order when true. */
+  forward: boolean
+  /** Continue after this sort key (in the query's direction). */
+  after?: string | number | Buffer
+  limit: number
+}
+
+/** Items of a table in storage order (partition key, then sort key). */
+export interface ItemScan {
+  table: string
+  /** Continue after this address. */
+  after?: ItemAddress
+  limit: number
+}
+
+/** What a stream is declared as: by a table's stream options or a standalone stream. */
+export interface StreamDeclaration {
   name: string
   /** The table whose changes it carries, or null for a standalone stream. */
   table: string | null
   viewType: StreamViewType
   shardCount: number
   retentionMs: number
+}
+
+/** A stream as the store keeps it. */
+export interface StreamRow extends StreamDeclaration {
+  /**
+   * Changes whenever the stream is enabled again or its view type changes, as a DynamoDB stream
+   * label does: an ISO 8601 time.
+   */
+  label: string
+  /** A disabled table stream receives no change records; its records stay readable. */
+  enabled: boolean
+}
+
+/** Records removed from a shard by retention after a position. */
+export interface TrimmedRecords {
+  /** How many records were trimmed after the position. */
+  records: number
+  /** The last trimmed sequence number of the shard, 0 when none was trimmed. */
+  throughSequence: number
 }
 
 /** Progress and counters of one consumer on one shard. */
@@ -175,12 +227,26 @@ export interface WriteTx {
   /** The transaction's clock, in milliseconds since the epoch. */
   readonly nowMs: number
   getItem(address: ItemAddress): Promise<Item | undefined>
-  putItem(address: ItemAddress, item: Item): Promise<void>
+  /** Creates or replaces an item; `expiresAtSeconds` is its time to live, if any. */
+  putItem(address: ItemAddress, item: Item, expiresAtSeconds?: number | null): Promise<void>
   deleteItem(address: ItemAddress): Promise<void>
+  /** Items of `table` whose time to live is at or before `nowSeconds`, at most `limit`. */
+  expiredItems(table: string, nowSeconds: number, limit: number): Promise<StoredItem[]>
   /** Appends a change record; returns its sequence number. */
   appendRecord(record: NewChangeRecord): Promise<number>
-  /** Creates the stream, or checks that its shard count has not changed. */
-  ensureStream(stream: StreamRow): Promise<void>
+  /**
+   * Creates the stream enabled, or checks that its shard count has not changed and enables it
+   * with the declared view type and retention (a new label when it was disabled or its view
+   * type changes).
+   */
+  ensureStream(stream: StreamDeclaration): Promise<StreamRow>
+  /** The stream as this transaction sees it. */
+  getStream(name: string): Promise<StreamRow | undefined>
+  /** Enables or disables a stream, or changes its view type; a new label when either happens. */
+  setStreamState(
+    name: string,
+    state: { enabled: boolean; viewType: StreamViewType },
+  ): Promise<StreamRow>
   /** Registers a consumer; a new consumer starts after `startAfter` in every shard. */
   ensureConsumer(consumer: string, stream: string, startAfter: number[]): Promise<void>
   saveProgress(progress: ConsumerShardProgress): Promise<void>
@@ -249,6 +315,10 @@ export interface Store {
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>
 
   getItem(address: ItemAddress): Promise<Item | undefined>
+  /** Items of one partition in sort key order. */
+  queryItems(query: ItemQuery): Promise<StoredItem[]>
+  /** Items of a table in storage order. */
+  scanItems(scan: ItemScan): Promise<StoredItem[]>
   getStream(name: string): Promise<StreamRow | undefined>
   listStreams(): Promise<StreamRow[]>
   /** Records of a shard after a sequence number, oldest first. */
@@ -262,6 +332,15 @@ export interface Store {
   lastSequences(stream: string, shardCount: number): Promise<number[]>
   shardStats(stream: string, shardCount: number): Promise<ShardStats[]>
   countRecordsAfter(stream: string, shard: number, afterSequence: number): Promise<number>
+  /** The sequence number of the first record created at or after `timeMs`, or null. */
+  firstSequenceAtOrAfter(stream: string, shard: number, timeMs: number): Promise<number | null>
+  /**
+   * Records retention removed from a shard after a position. Exact when the position is before
+   * every trimmed record, a consumer's checkpoint at the time of trimming, or the end of a trim
+   * step; otherwise it also counts the records of that one step (at most 1,000) at or before
+   * the position.
+   */
+  trimmedAfter(stream: string, shard: number, afterSequence: number): Promise<TrimmedRecords>
   listConsumerShards(): Promise<ConsumerShardRow[]>
   listQueues(): Promise<string[]>
   getQueue(name: string): Promise<QueueRow | undefined>

@@ -3,8 +3,26 @@
 /** A JSON object stored in a table. */
 export type Item = Record<string, unknown>
 
-/** What a change did to its item. */
-export type EventName = 'INSERT' | 'MODIFY' | 'REMOVE'
+/**
+ * What a change did to its item; `PUBLISH` marks a record published to a standalone stream,
+ * which carries `partitionKey` and `data` instead of keys and images.
+ */
+export type EventName = 'INSERT' | 'MODIFY' | 'REMOVE' | 'PUBLISH'
+
+/**
+ * Who made a change, when it was not a user: time to live marks the REMOVE records of expired
+ * items this way, as DynamoDB does, so a handler can tell an expiry from a user's delete.
+ */
+export interface UserIdentity {
+  type: 'Service'
+  principalId: 'dynamodb.amazonaws.com'
+}
+
+/** The identity on REMOVE records of items deleted because their time to live passed. */
+export const timeToLiveIdentity: UserIdentity = {
+  type: 'Service',
+  principalId: 'dynamodb.amazonaws.com',
+}
 
 /** What a change record carries besides the keys. */
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES'
@@ -45,6 +63,12 @@ export interface ChangeRecord<TItem extends object = Item> {
    * table had no schema then.
    */
   schemaVersion?: number
+  /** Present on REMOVE records of items that expired (time to live); absent on user deletes. */
+  userIdentity?: UserIdentity
+  /** The partition key a published record was given (standalone streams). */
+  partitionKey?: string
+  /** The payload of a published record (standalone streams). */
+  data?: unknown
 }
 
 /** A change record before the store gives it a sequence number. */
@@ -59,4 +83,7 @@ export interface NewChangeRecord {
   oldImage?: Item
   streamViewType: StreamViewType
   schemaVersion?: number
+  userIdentity?: UserIdentity
+  partitionKey?: string
+  data?: unknown
 }

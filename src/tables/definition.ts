@@ -6,7 +6,8 @@ import { streamViewTypes, type StreamViewType } from '../streams/types.ts'
 /** A key attribute: its name and the type its values must have. */
 export interface KeyAttribute {
   name: string
-  type: 'string' | 'number'
+  /** `binary` keys take a Buffer or base64 text and are stored and returned as base64 text. */
+  type: 'string' | 'number' | 'binary'
 }
 
 /** The stream of a table. */
@@ -26,6 +27,12 @@ export interface TableDefinition {
   sortKey?: KeyAttribute
   /** The table's stream; `false` for a table without one. Default: a stream with defaults. */
   stream?: TableStreamOptions | false
+  /**
+   * The attribute that holds each item's expiry time, in seconds since the epoch, as DynamoDB's
+   * time to live. Expired items are deleted in the background (their REMOVE records carry a
+   * `userIdentity` naming the service); until then reads still return them. Default: none.
+   */
+  ttlAttribute?: string
 }
 
 /** A table definition with every default filled in. */
@@ -34,13 +41,14 @@ export interface ResolvedTable {
   partitionKey: KeyAttribute
   sortKey: KeyAttribute | null
   stream: Required<TableStreamOptions> | null
+  ttlAttribute: string | null
 }
 
 export const namePattern = /^[a-zA-Z0-9_.-]{1,255}$/
 
 const keyAttribute = z.object({
   name: z.string().min(1, 'a key attribute needs a name'),
-  type: z.enum(['string', 'number']),
+  type: z.enum(['string', 'number', 'binary']),
 })
 
 export const tableDefinitionSchema = z.object({
@@ -61,6 +69,7 @@ export const tableDefinitionSchema = z.object({
       }),
     ])
     .optional(),
+  ttlAttribute: z.string().min(1).max(255).optional(),
 })
 
 /** Declares a table. Throws a `ValidationError` that names the bad field. */
@@ -82,6 +91,7 @@ export function resolveTable(definition: TableDefinition): ResolvedTable {
     name: definition.name,
     partitionKey: definition.partitionKey,
     sortKey: definition.sortKey ?? null,
+    ttlAttribute: definition.ttlAttribute ?? null,
     stream: stream && {
       viewType: stream.viewType ?? 'NEW_AND_OLD_IMAGES',
       shards: stream.shards ?? 4,

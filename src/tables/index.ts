@@ -1,13 +1,32 @@
 /**
  * Tables: items keyed by a partition key and an optional sort key. Every write that changes an
- * item appends one change record to the table's stream in the same transaction.
+ * item appends one change record to the table's stream in the same transaction; a write whose
+ * condition fails, or that changes nothing, appends nothing.
  */
 import { ValidationError, describe } from '../errors.ts'
 import type { Store } from '../store/index.ts'
-import type { EventName, Item } from '../streams/types.ts'
-import { applyChange, type ItemChange } from './change-capture.ts'
+import type { Item } from '../streams/types.ts'
 import type { ResolvedTable } from './definition.ts'
-import { addressOf, extractKeys, validateItem } from './validate.ts'
+import type { AttributePath } from './expressions/paths.ts'
+import {
+  batchGet,
+  queryPage,
+  scanPage,
+  type Page,
+  type QueryOptions,
+  type ScanOptions,
+} from './reads.ts'
+import { addressOf, extractKeys } from './validate.ts'
+import {
+  planDelete,
+  planPut,
+  planUpdate,
+  runPlans,
+  type ItemUpdate,
+  type PlannedWrite,
+  type WriteOptions,
+  type WriteResult,
+} from './writes.ts'
 
 export { defineTable, resolveTable } from './definition.ts'
 export type {
@@ -16,23 +35,16 @@ export type {
   TableDefinition,
   TableStreamOptions,
 } from './definition.ts'
-
-/** Changes to top-level attributes of an item. */
-export interface ItemUpdate {
-  /** Attributes to set, by name. */
-  set?: Record<string, unknown>
-  /** Attribute names to remove. */
-  remove?: string[]
-}
+export type { Condition, ComparisonOperator, Operand } from './expressions/conditions.ts'
+export type { AttributePath } from './expressions/paths.ts'
+export type { UpdateAction, ValueExpression } from './expressions/updates.ts'
+export type { AttributeType } from './expressions/values.ts'
+export type { Page, QueryOptions, ScanOptions, SortKeyCondition } from './reads.ts'
+export type { ItemUpdate, ReturnValues, WriteOptions, WriteResult } from './writes.ts'
 
 /** One element of a batch write. */
 export type BatchWriteRequest<TItem extends object = Item> =
   { put: TItem } | { delete: Partial<TItem> }
-
-/** What a write did: the change record's event name, or null when the item did not change. */
-export interface WriteResult {
-  eventName: EventName | null
-}
 
 /** A table bound to a store. Get one with `eddy.table(name)`. */
 export class Table<TItem extends object = Item> {
@@ -52,58 +64,57 @@ export class Table<TItem extends object = Item> {
     return (await this.store.getItem(addressOf(this.definition, keys))) as TItem | undefined
   }
 
-  /** Creates or replaces an item. */
-  async put(item: TItem): Promise<WriteResult> {
-    const newItem = validateItem(this.definition, item)
-    const keys = extractKeys(this.definition, newItem)
-
-    return this.store.write(async (tx) => {
-      const oldItem = await tx.getItem(addressOf(this.definition, keys))
-      return { eventName: await applyChange(tx, this.definition, { keys, oldItem, newItem }) }
-    })
+  /** Creates or replaces an item, if `options.condition` holds for the current one. */
+  async put(item: TItem, options?: WriteOptions): Promise<WriteResult<TItem>> {
+    return this.#run(planPut(this.definition, item, options))
   }
 
-  /** Sets and removes top-level attributes; creates the item when it does not exist. */
-  async update(key: Partial<TItem>, update: ItemUpdate): Promise<WriteResult> {
-    const keys = extractKeys(this.definition, key)
-    const { set, remove } = this.#validateUpdate(update)
-
-    return this.store.write(async (tx) => {
-      const oldItem = await tx.getItem(addressOf(this.definition, keys))
-      const newItem: Item = { ...oldItem, ...set, ...keys }
-      for (const name of remove) delete newItem[name]
-      return { eventName: await applyChange(tx, this.definition, { keys, oldItem, newItem }) }
-    })
+  /**
+   * Changes an item with `set` and `remove` shorthands and `actions` on any path; creates the
+   * item when it does not exist. A failed condition throws `ConditionalCheckFailedError`.
+   */
+  async update(
+    key: Partial<TItem>,
+    update: ItemUpdate,
+    options?: WriteOptions,
+  ): Promise<WriteResult<TItem>> {
+    return this.#run(planUpdate(this.definition, key, update, options))
   }
 
   /** Deletes an item; deleting an item that does not exist appends nothing. */
-  async delete(key: Partial<TItem>): Promise<WriteResult> {
-    const keys = extractKeys(this.definition, key)
-
-    return this.store.write(async (tx) => {
-      const oldItem = await tx.getItem(addressOf(this.definition, keys))
-      const change: ItemChange = { keys, oldItem, newItem: undefined }
-      return { eventName: await applyChange(tx, this.definition, change) }
-    })
+  async delete(key: Partial<TItem>, options?: WriteOptions): Promise<WriteResult<TItem>> {
+    return this.#run(planDelete(this.definition, key, options))
   }
 
   /** Puts and deletes items in one transaction: all of them are written, or none. */
-  async batchWrite(requests: BatchWriteRequest<TItem>[]): Promise<WriteResult[]> {
-    const changes = this.#validateBatch(requests)
-
-    return this.store.write(async (tx) => {
-      const results: WriteResult[] = []
-      for (const { keys, newItem } of changes) {
-        const oldItem = await tx.getItem(addressOf(this.definition, keys))
-        results.push({
-          eventName: await applyChange(tx, this.definition, { keys, oldItem, newItem }),
-        })
-      }
-      return results
-    })
+  async batchWrite(requests: BatchWriteRequest<TItem>[]): Promise<WriteResult<TItem>[]> {
+    const plans = this.#planBatch(requests)
+    return this.store.write((tx) => runPlans(tx, plans)) as Promise<WriteResult<TItem>[]>
   }
 
-  #validateBatch(requests: BatchWriteRequest<TItem>[]): Omit<ItemChange, 'oldItem'>[] {
+  /** Reads up to 100 items by key, in the order asked; absent items are left out. */
+  async batchGet(
+    keys: Partial<TItem>[],
+    options?: { projection?: AttributePath[] },
+  ): Promise<TItem[]> {
+    return (await batchGet(this.store, this.definition, keys, options?.projection)) as TItem[]
+  }
+
+  /** One page of the items of a partition, in sort key order. */
+  async query(options: QueryOptions): Promise<Page<TItem>> {
+    return (await queryPage(this.store, this.definition, options)) as Page<TItem>
+  }
+
+  /** One page of the items of the table (or of one segment of it), in storage order. */
+  async scan(options?: ScanOptions): Promise<Page<TItem>> {
+    return (await scanPage(this.store, this.definition, options)) as Page<TItem>
+  }
+
+  async #run(plan: PlannedWrite): Promise<WriteResult<TItem>> {
+    return (await this.store.write((tx) => plan.run(tx))) as WriteResult<TItem>
+  }
+
+  #planBatch(requests: BatchWriteRequest<TItem>[]): PlannedWrite[] {
     if (!Array.isArray(requests)) {
       throw new ValidationError(
         `Batch write to table "${this.name}" needs an array of { put } or { delete } requests, ` +
@@ -112,13 +123,8 @@ export class Table<TItem extends object = Item> {
     }
     return requests.map((request, index) => {
       try {
-        if (request && 'put' in request) {
-          const newItem = validateItem(this.definition, request.put)
-          return { keys: extractKeys(this.definition, newItem), newItem }
-        }
-        if (request && 'delete' in request) {
-          return { keys: extractKeys(this.definition, request.delete), newItem: undefined }
-        }
+        if (request && 'put' in request) return planPut(this.definition, request.put)
+        if (request && 'delete' in request) return planDelete(this.definition, request.delete)
         throw new ValidationError(
           `expected { put: item } or { delete: key }, got ${describe(request)}`,
         )
@@ -132,26 +138,5 @@ export class Table<TItem extends object = Item> {
         )
       }
     })
-  }
-
-  #validateUpdate(update: ItemUpdate): { set: Item; remove: string[] } {
-    const set = update?.set === undefined ? {} : validateItem(this.definition, update.set)
-    const remove = update?.remove ?? []
-    if (!Array.isArray(remove) || remove.some((name) => typeof name !== 'string')) {
-      throw new ValidationError(
-        `Update of table "${this.name}": remove must be a list of attribute names, got ${describe(remove)}`,
-      )
-    }
-
-    const keyNames = [this.definition.partitionKey.name, this.definition.sortKey?.name]
-    for (const name of [...Object.keys(set), ...remove]) {
-      if (keyNames.includes(name)) {
-        throw new ValidationError(
-          `Update of table "${this.name}" cannot change key attribute "${name}": ` +
-            'delete the item and put a new one instead',
-        )
-      }
-    }
-    return { set, remove }
   }
 }

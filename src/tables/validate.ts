@@ -18,7 +18,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Finds the first value JSON cannot hold faithfully; returns its path and what it is. */
-function findUnstorable(value: unknown, path: string, seen: Set<object>): string | null {
+export function findUnstorable(value: unknown, path: string, seen: Set<object>): string | null {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return null
   if (typeof value === 'number') {
     return Number.isFinite(value) ? null : `${path} is ${value}, which JSON cannot hold`
@@ -42,41 +42,118 @@ function findUnstorable(value: unknown, path: string, seen: Set<object>): string
 }
 
 /** Checks that `item` is a plain JSON object within the size limit. */
-export function validateItem(table: ResolvedTable, item: unknown): Item {
-  if (!isPlainObject(item)) {
+export function validateItem(table: ResolvedTable, input: unknown): Item {
+  if (!isPlainObject(input)) {
     throw new ValidationError(
-      `Item for table "${table.name}" must be a plain object, got ${describe(item)}`,
+      `Item for table "${table.name}" must be a plain object, got ${describe(input)}`,
     )
   }
-  const problem = findUnstorable(item, 'item', new Set())
-  if (problem) throw new ValidationError(`Item for table "${table.name}" is not valid: ${problem}`)
+  const item = withBinaryKeysEncoded(table, input)
+  checkItemSize(table, item)
+  return item
+}
 
-  const sizeBytes = Buffer.byteLength(JSON.stringify(item))
+/** Refuses an item over 400 KB, measured as DynamoDB does, or one JSON cannot hold. */
+export function checkItemSize(table: ResolvedTable, item: Item): void {
+  const sizeBytes = itemSizeBytes(item)
+  if (Number.isNaN(sizeBytes)) {
+    const problem =
+      findUnstorable(item, 'item', new Set()) ?? `item nests deeper than ${maxDepth} levels`
+    throw new ValidationError(`Item for table "${table.name}" is not valid: ${problem}`)
+  }
   if (sizeBytes > maxItemBytes) {
     throw new ValidationError(
-      `Item for table "${table.name}" is ${sizeBytes} bytes, over the limit of ${maxItemBytes} bytes`,
+      `Item for table "${table.name}" is ${sizeBytes} bytes, over the limit of ${maxItemBytes} ` +
+        'bytes (attribute names plus values, as DynamoDB counts them)',
     )
   }
-  return item
+}
+
+/** How deep maps and lists may nest, as on DynamoDB. */
+export const maxDepth = 32
+
+/**
+ * An item's size as DynamoDB counts it: each attribute's name in UTF-8 plus its value; a string
+ * is its UTF-8 length, a number about one byte per two significant digits plus one, a boolean or
+ * null one byte, and a list or map three bytes plus one per element plus its elements.
+ */
+export function itemSizeBytes(item: Item): number {
+  let total = 0
+  for (const name in item) {
+    if (Object.hasOwn(item, name)) total += Buffer.byteLength(name) + valueSizeBytes(item[name], 1)
+  }
+  return total
+}
+
+/** The size of one value, or NaN when JSON cannot hold it or it nests too deep (a cycle does). */
+function valueSizeBytes(value: unknown, depth: number): number {
+  if (typeof value === 'string') return Buffer.byteLength(value)
+  if (typeof value === 'number') return Number.isFinite(value) ? numberSizeBytes(value) : Number.NaN
+  if (value === null || typeof value === 'boolean') return 1
+  if (typeof value !== 'object' || depth > maxDepth) return Number.NaN
+  if (Array.isArray(value)) {
+    let total = 3
+    for (const element of value) total += 1 + valueSizeBytes(element, depth + 1)
+    return total
+  }
+  if (!isPlainObject(value)) return Number.NaN
+
+  let total = 3
+  for (const name in value) {
+    if (Object.hasOwn(value, name))
+      total += 1 + Buffer.byteLength(name) + valueSizeBytes(value[name], depth + 1)
+  }
+  return total
+}
+
+function numberSizeBytes(value: number): number {
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) {
+    return Math.ceil(String(Math.abs(value)).replace(/0+$/, '').length / 2) + 1
+  }
+  const digits = String(Math.abs(value)).replace(/e.*$/, '').replace('.', '').replace(/^0+/, '')
+  return Math.min(21, Math.ceil(Math.max(digits.length, 1) / 2) + 1)
+}
+
+const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+const expectedKey = {
+  string: 'a non-empty string',
+  number: 'a finite number',
+  binary: 'a non-empty Buffer or base64 string',
+}
+
+function isKeyValue(type: KeyAttribute['type'], value: unknown): boolean {
+  if (type === 'string') return typeof value === 'string' && value.length > 0
+  if (type === 'number') return typeof value === 'number' && Number.isFinite(value)
+  if (value instanceof Uint8Array) return value.length > 0
+  return typeof value === 'string' && value.length > 0 && base64.test(value)
 }
 
 function checkKeyValue(table: ResolvedTable, attribute: KeyAttribute, value: unknown): void {
   if (value === undefined) {
     throw new ValidationError(
       `Key attribute "${attribute.name}" of table "${table.name}" is missing: ` +
-        `expected a ${attribute.type}`,
+        `expected ${expectedKey[attribute.type]}`,
     )
   }
-  const ok =
-    attribute.type === 'string'
-      ? typeof value === 'string' && value.length > 0
-      : typeof value === 'number' && Number.isFinite(value)
-  if (!ok) {
+  if (!isKeyValue(attribute.type, value)) {
     throw new ValidationError(
       `Key attribute "${attribute.name}" of table "${table.name}" is ${describe(value)}: ` +
-        `expected a ${attribute.type === 'string' ? 'non-empty string' : 'finite number'}`,
+        `expected ${expectedKey[attribute.type]}`,
     )
   }
+}
+
+/** Binary key values are stored as base64 text; a Buffer given for one is encoded. */
+function withBinaryKeysEncoded(table: ResolvedTable, item: Record<string, unknown>): Item {
+  let copy: Item | null = null
+  for (const attribute of [table.partitionKey, table.sortKey]) {
+    const value = attribute && item[attribute.name]
+    if (attribute?.type !== 'binary' || !(value instanceof Uint8Array)) continue
+    copy ??= { ...item }
+    copy[attribute.name] = Buffer.from(value).toString('base64')
+  }
+  return copy ?? item
 }
 
 /** The key attributes of an item or key object, checked against the table's declaration. */
@@ -90,8 +167,10 @@ export function extractKeys(table: ResolvedTable, source: unknown): Item {
   const keys: Item = {}
   for (const attribute of [table.partitionKey, table.sortKey]) {
     if (!attribute) continue
-    checkKeyValue(table, attribute, source[attribute.name])
-    keys[attribute.name] = source[attribute.name]
+    const value = source[attribute.name]
+    checkKeyValue(table, attribute, value)
+    keys[attribute.name] =
+      value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value
   }
   return keys
 }
@@ -101,6 +180,12 @@ export function addressOf(table: ResolvedTable, keys: Item): ItemAddress {
   return {
     table: table.name,
     partitionKey: JSON.stringify(keys[table.partitionKey.name]),
-    sortKey: table.sortKey ? (keys[table.sortKey.name] as string | number) : '',
+    sortKey: table.sortKey ? storedSortKey(table.sortKey, keys[table.sortKey.name]) : '',
   }
+}
+
+/** A sort key as the store orders it: binary keys as bytes, so they sort as DynamoDB sorts them. */
+export function storedSortKey(attribute: KeyAttribute, value: unknown): string | number | Buffer {
+  if (attribute.type === 'binary') return Buffer.from(value as string, 'base64')
+  return value as string | number
 }

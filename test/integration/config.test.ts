@@ -36,7 +36,7 @@ const cases: [string, unknown, RegExp][] = [
   [
     'a consumer of an undeclared stream',
     { tables: [table], consumers: [{ name: 'c', stream: 'orders', handleRecord }] },
-    /Config consumers\[0\]\.stream: "orders" is not a declared stream \(tables with streams: "users"\)/,
+    /Config consumers\[0\]\.stream: "orders" is not a declared stream \(tables with streams and standalone streams: "users"\)/,
   ],
   [
     'a duplicate table',

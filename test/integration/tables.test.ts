@@ -123,7 +123,7 @@ test('tables - bad input names the problem and writes nothing', async () => {
   const cases: [() => Promise<unknown>, RegExp][] = [
     [
       () => movies.put({ title: 'no year' }),
-      /Key attribute "year" of table "movies" is missing: expected a number/,
+      /Key attribute "year" of table "movies" is missing: expected a finite number/,
     ],
     [
       () => movies.put({ year: '1999', title: 'x' }),

@@ -9,9 +9,9 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EddyError } from '../../errors.ts'
 import type { NewChangeRecord } from '../../streams/types.ts'
-import type { Store, StoreOptions, WriteTx } from '../index.ts'
+import type { Store, StoreOptions, StreamRow, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
-import { prepareItems } from './items.ts'
+import { prepareItemQueries, prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
 import { prepareQueueMove } from './queue-move.ts'
 import { prepareQueueReceive } from './queue-receive.ts'
@@ -89,6 +89,7 @@ class SqliteStore implements Store {
     )
     this.#reads = {
       items: prepareItems(readDb),
+      itemQueries: prepareItemQueries(readDb),
       records: prepareRecordReads(readDb),
       consumers: prepareConsumerReads(readDb),
       queues: prepareQueueReads(readDb),
@@ -103,6 +104,14 @@ class SqliteStore implements Store {
 
   async getItem(address: Parameters<Store['getItem']>[0]) {
     return this.#reads.items.get(address)
+  }
+
+  async queryItems(query: Parameters<Store['queryItems']>[0]) {
+    return this.#reads.itemQueries.query(query)
+  }
+
+  async scanItems(scan: Parameters<Store['scanItems']>[0]) {
+    return this.#reads.itemQueries.scan(scan)
   }
 
   async getStream(name: string) {
@@ -127,6 +136,14 @@ class SqliteStore implements Store {
 
   async countRecordsAfter(stream: string, shard: number, afterSequence: number) {
     return this.#reads.records.countAfter(stream, shard, afterSequence)
+  }
+
+  async firstSequenceAtOrAfter(stream: string, shard: number, timeMs: number) {
+    return this.#reads.records.firstSequenceAtOrAfter(stream, shard, timeMs)
+  }
+
+  async trimmedAfter(stream: string, shard: number, afterSequence: number) {
+    return this.#reads.records.trimmedAfter(stream, shard, afterSequence)
   }
 
   async listConsumerShards() {
@@ -233,18 +250,35 @@ type Writes = {
 function makeTx(writes: Writes, nowMs: number): SqliteTx {
   const appendedStreams = new Set<string>()
   const sentQueues = new Set<string>()
+  // Streams this transaction has read: every table write asks for its stream, and one lookup
+  // per transaction serves all of them. A change forgets the entry, so that a change rolled back
+  // with its savepoint is never remembered.
+  const streams = new Map<string, StreamRow | undefined>()
+  const forget = (row: StreamRow) => {
+    streams.delete(row.name)
+    return row
+  }
   return {
     nowMs,
     appendedStreams,
     sentQueues,
     getItem: async (address) => writes.items.get(address),
-    putItem: async (address, item) => writes.items.put(address, item),
+    putItem: async (address, item, expiresAtSeconds) =>
+      writes.items.put(address, item, expiresAtSeconds ?? null),
     deleteItem: async (address) => writes.items.delete(address),
+    expiredItems: async (table, nowSeconds, limit) =>
+      writes.items.expired(table, nowSeconds, limit),
     appendRecord: async (record: NewChangeRecord) => {
       appendedStreams.add(record.stream)
       return writes.records.append(record)
     },
-    ensureStream: async (stream) => writes.records.ensureStream(stream, nowMs),
+    ensureStream: async (stream) => forget(writes.records.ensureStream(stream, nowMs)),
+    getStream: async (name) => {
+      if (!streams.has(name)) streams.set(name, writes.records.getStream(name))
+      return streams.get(name)
+    },
+    setStreamState: async (name, state) =>
+      forget(writes.records.setStreamState(name, state, nowMs)),
     ensureConsumer: async (consumer, stream, startAfter) =>
       writes.consumers.ensure(consumer, stream, startAfter, nowMs),
     saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
@@ -277,7 +311,7 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     trimStream: async (stream, olderThanMs, limit) => {
       let removed = 0
       for (let shard = 0; shard < writes.records.shardCount(stream); shard++) {
-        removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed)
+        removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed, nowMs)
         if (removed >= limit) break
       }
       return removed

@@ -85,20 +85,23 @@ const migrations: Migration[] = [
     `,
   },
   {
-    name: '0401-schemas-versions-and-modes',
+    name: '0101-tables-ttl-stream-labels-trim-log',
     sql: `
-      CREATE TABLE stream_schemas (
-        stream TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        fingerprint TEXT NOT NULL,
-        body TEXT NOT NULL,
-        created_at_ms INTEGER NOT NULL,
-        PRIMARY KEY (stream, version)
-      ) STRICT;
+      ALTER TABLE items ADD COLUMN expires_at_s INTEGER;
+      CREATE INDEX items_by_expiry ON items (table_name, expires_at_s)
+        WHERE expires_at_s IS NOT NULL;
 
-      CREATE TABLE schema_settings (
-        stream TEXT PRIMARY KEY,
-        compatibility TEXT NOT NULL
+      ALTER TABLE streams ADD COLUMN label TEXT NOT NULL DEFAULT '';
+      ALTER TABLE streams ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+      UPDATE streams SET label = strftime('%Y-%m-%dT%H:%M:%f', created_at_ms / 1000.0, 'unixepoch');
+
+      CREATE TABLE stream_trims (
+        stream TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        through_sequence INTEGER NOT NULL,
+        removed INTEGER NOT NULL,
+        trimmed_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (stream, shard, through_sequence)
       ) STRICT;
     `,
   },
@@ -131,6 +134,24 @@ const migrations: Migration[] = [
         expires_at_ms INTEGER NOT NULL,
         PRIMARY KEY (queue, deduplication_id)
       ) WITHOUT ROWID, STRICT;
+    `,
+  },
+  {
+    name: '0401-schemas-versions-and-modes',
+    sql: `
+      CREATE TABLE stream_schemas (
+        stream TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (stream, version)
+      ) STRICT;
+
+      CREATE TABLE schema_settings (
+        stream TEXT PRIMARY KEY,
+        compatibility TEXT NOT NULL
+      ) STRICT;
     `,
   },
 ]

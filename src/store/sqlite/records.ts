@@ -1,9 +1,9 @@
 /** SQL for streams and their change records. */
 import type Database from 'better-sqlite3'
-import { ConflictError } from '../../errors.ts'
+import { ConflictError, NotFoundError } from '../../errors.ts'
 import { formatSequenceNumber, formatShardId } from '../../streams/positions.ts'
 import type { ChangeRecord, NewChangeRecord, StreamViewType } from '../../streams/types.ts'
-import type { ShardStats, StreamRow } from '../index.ts'
+import type { ShardStats, StreamDeclaration, StreamRow, TrimmedRecords } from '../index.ts'
 
 interface RecordRow {
   sequence: number
@@ -22,15 +22,38 @@ interface StreamRowSql {
   view_type: StreamViewType
   shard_count: number
   retention_ms: number
+  label: string
+  enabled: number
 }
 
 /** The stored part of a record that has no column of its own. */
-interface RecordBody {
-  keys: ChangeRecord['keys']
-  newImage?: ChangeRecord['newImage']
-  oldImage?: ChangeRecord['oldImage']
-  streamViewType: StreamViewType
-  schemaVersion?: number
+type RecordBody = Pick<
+  NewChangeRecord,
+  | 'keys'
+  | 'newImage'
+  | 'oldImage'
+  | 'streamViewType'
+  | 'userIdentity'
+  | 'partitionKey'
+  | 'data'
+  | 'schemaVersion'
+>
+
+const optionalBodyFields = [
+  'newImage',
+  'oldImage',
+  'userIdentity',
+  'partitionKey',
+  'data',
+  'schemaVersion',
+] as const
+
+function toBody(record: NewChangeRecord): RecordBody {
+  const body: RecordBody = { keys: record.keys, streamViewType: record.streamViewType }
+  for (const field of optionalBodyFields) {
+    if (record[field] !== undefined) (body as Record<string, unknown>)[field] = record[field]
+  }
+  return body
 }
 
 function toChangeRecord(row: RecordRow): ChangeRecord {
@@ -54,7 +77,15 @@ function toStreamRow(row: StreamRowSql): StreamRow {
     viewType: row.view_type,
     shardCount: row.shard_count,
     retentionMs: row.retention_ms,
+    label: row.label,
+    enabled: row.enabled === 1,
   }
+}
+
+/** A stream label: the time as ISO 8601, always later than the previous label. */
+function nextLabel(previous: string | null, nowMs: number): string {
+  const previousMs = previous ? Date.parse(`${previous}Z`) : 0
+  return new Date(Math.max(nowMs, previousMs + 1)).toISOString().slice(0, -1)
 }
 
 /** Statements that change streams; run on the writer's connection. */
@@ -65,27 +96,50 @@ export function prepareRecordWrites(db: Database.Database) {
   )
   const selectStream = db.prepare<[string], StreamRowSql>('SELECT * FROM streams WHERE name = ?')
   const insertStream = db.prepare(
-    `INSERT INTO streams (name, table_name, view_type, shard_count, retention_ms, created_at_ms)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO streams
+       (name, table_name, view_type, shard_count, retention_ms, created_at_ms, label, enabled)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
   )
   const updateStream = db.prepare(
-    'UPDATE streams SET view_type = ?, retention_ms = ? WHERE name = ?',
+    'UPDATE streams SET view_type = ?, retention_ms = ?, label = ?, enabled = ? WHERE name = ?',
   )
-  const oldest = db.prepare<[string, number, number, number], { sequence: number }>(
-    `SELECT sequence FROM records WHERE stream = ? AND shard = ? AND created_at_ms < ?
+  const oldest = db.prepare<[string, number, number], { sequence: number; created_at_ms: number }>(
+    `SELECT sequence, created_at_ms FROM records WHERE stream = ? AND shard = ?
      ORDER BY sequence LIMIT ?`,
   )
   const removeUpTo = db.prepare(
     'DELETE FROM records WHERE stream = ? AND shard = ? AND sequence <= ?',
   )
+  const checkpointsWithin = db.prepare<[string, number, number, number], { checkpoint: number }>(
+    `SELECT DISTINCT checkpoint FROM consumer_shards
+     WHERE stream = ? AND shard = ? AND checkpoint >= ? AND checkpoint < ? ORDER BY checkpoint`,
+  )
+  const logTrim = db.prepare(
+    `INSERT INTO stream_trims (stream, shard, through_sequence, removed, trimmed_at_ms)
+     VALUES (?, ?, ?, ?, ?)`,
+  )
+
+  const getStream = (name: string): StreamRow | undefined => {
+    const row = selectStream.get(name)
+    return row ? toStreamRow(row) : undefined
+  }
+
+  const setState = (
+    existing: StreamRow,
+    state: { enabled: boolean; viewType: StreamViewType; retentionMs: number },
+    nowMs: number,
+  ): StreamRow => {
+    const renewed =
+      (state.enabled && !existing.enabled) ||
+      (state.enabled && state.viewType !== existing.viewType)
+    const label = renewed ? nextLabel(existing.label, nowMs) : existing.label
+    updateStream.run(state.viewType, state.retentionMs, label, state.enabled ? 1 : 0, existing.name)
+    return { ...existing, ...state, label }
+  }
 
   return {
     append(record: NewChangeRecord): number {
-      const body: RecordBody = { keys: record.keys, streamViewType: record.streamViewType }
-      if (record.newImage) body.newImage = record.newImage
-      if (record.oldImage) body.oldImage = record.oldImage
-      if (record.schemaVersion !== undefined) body.schemaVersion = record.schemaVersion
-      const text = JSON.stringify(body)
+      const text = JSON.stringify(toBody(record))
       const result = insert.run(
         record.stream,
         record.shard,
@@ -98,9 +152,12 @@ export function prepareRecordWrites(db: Database.Database) {
       return Number(result.lastInsertRowid)
     },
 
-    ensureStream(stream: StreamRow, nowMs: number): void {
-      const existing = selectStream.get(stream.name)
+    getStream,
+
+    ensureStream(stream: StreamDeclaration, nowMs: number): StreamRow {
+      const existing = getStream(stream.name)
       if (!existing) {
+        const label = nextLabel(null, nowMs)
         insertStream.run(
           stream.name,
           stream.table,
@@ -108,25 +165,63 @@ export function prepareRecordWrites(db: Database.Database) {
           stream.shardCount,
           stream.retentionMs,
           nowMs,
+          label,
         )
-        return
+        return { ...stream, label, enabled: true }
       }
-      if (existing.shard_count !== stream.shardCount) {
+      if (existing.shardCount !== stream.shardCount) {
         throw new ConflictError(
-          `Stream "${stream.name}" has ${existing.shard_count} shards in the store but ` +
+          `Stream "${stream.name}" has ${existing.shardCount} shards in the store but ` +
             `${stream.shardCount} in the config: changing the shard count of a stream is not ` +
-            `supported; set shards back to ${existing.shard_count}`,
+            `supported; set shards back to ${existing.shardCount}`,
         )
       }
-      updateStream.run(stream.viewType, stream.retentionMs, stream.name)
+      return setState(existing, { ...stream, enabled: true }, nowMs)
     },
 
-    /** Deletes expired records of one shard, oldest first, at most `limit`. */
-    trimShard(stream: string, shard: number, olderThanMs: number, limit: number): number {
-      const expired = oldest.all(stream, shard, olderThanMs, limit)
-      const last = expired.at(-1)
-      if (!last) return 0
-      return removeUpTo.run(stream, shard, last.sequence).changes
+    setStreamState(
+      name: string,
+      state: { enabled: boolean; viewType: StreamViewType },
+      nowMs: number,
+    ): StreamRow {
+      const existing = getStream(name)
+      if (!existing) throw new NotFoundError(`Stream "${name}" does not exist in the store`)
+      return setState(existing, { ...state, retentionMs: existing.retentionMs }, nowMs)
+    },
+
+    /**
+     * Deletes expired records of one shard, oldest first, at most `limit`. It looks at no more
+     * than `limit` records, so a shard with nothing to trim costs one short index read. The trim
+     * log gets one entry per step, split at every consumer checkpoint inside the step, so that
+     * the count of records a consumer missed is exact.
+     */
+    trimShard(
+      stream: string,
+      shard: number,
+      olderThanMs: number,
+      limit: number,
+      nowMs: number,
+    ): number {
+      const sequences: number[] = []
+      for (const row of oldest.all(stream, shard, limit)) {
+        if (row.created_at_ms >= olderThanMs) break
+        sequences.push(row.sequence)
+      }
+      const first = sequences[0]
+      const through = sequences.at(-1)
+      if (first === undefined || through === undefined) return 0
+
+      const removed = removeUpTo.run(stream, shard, through).changes
+      const boundaries = checkpointsWithin
+        .all(stream, shard, first, through)
+        .map((r) => r.checkpoint)
+      let logged = 0
+      for (const boundary of [...boundaries, through]) {
+        const upTo = sequences.filter((sequence) => sequence <= boundary).length
+        logTrim.run(stream, shard, boundary, upTo - logged, nowMs)
+        logged = upTo
+      }
+      return removed
     },
 
     shardCount(stream: string): number {
@@ -154,6 +249,17 @@ export function prepareRecordReads(db: Database.Database) {
     'SELECT COUNT(*) AS n FROM records WHERE stream = ? AND shard = ? AND sequence > ?',
   )
   const oneStream = db.prepare<[string], StreamRowSql>('SELECT * FROM streams WHERE name = ?')
+  const atOrAfter = db.prepare<[string, number, number], { sequence: number }>(
+    `SELECT sequence FROM records WHERE stream = ? AND shard = ? AND created_at_ms >= ?
+     ORDER BY sequence LIMIT 1`,
+  )
+  const trimmed = db.prepare<
+    [string, number, number],
+    { removed: number | null; through: number | null }
+  >(
+    `SELECT SUM(removed) AS removed, MAX(through_sequence) AS through FROM stream_trims
+     WHERE stream = ? AND shard = ? AND through_sequence > ?`,
+  )
   const allStreams = db.prepare<[], StreamRowSql>('SELECT * FROM streams ORDER BY name')
 
   return {
@@ -174,6 +280,13 @@ export function prepareRecordReads(db: Database.Database) {
     },
     countAfter(stream: string, shard: number, afterSequence: number): number {
       return countAfter.get(stream, shard, afterSequence)?.n ?? 0
+    },
+    firstSequenceAtOrAfter(stream: string, shard: number, timeMs: number): number | null {
+      return atOrAfter.get(stream, shard, timeMs)?.sequence ?? null
+    },
+    trimmedAfter(stream: string, shard: number, afterSequence: number): TrimmedRecords {
+      const row = trimmed.get(stream, shard, afterSequence)
+      return { records: row?.removed ?? 0, throughSequence: row?.through ?? 0 }
     },
     getStream(name: string): StreamRow | undefined {
       const row = oneStream.get(name)

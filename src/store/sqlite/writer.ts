@@ -20,6 +20,10 @@ interface Outcome<Tx> {
 }
 
 export class GroupCommitWriter<Tx> {
+  // Prepared once: parsing these on every write costs more than running them.
+  readonly #savepoint: Database.Statement
+  readonly #release: Database.Statement
+  readonly #rollbackTo: Database.Statement
   #pending: Job<Tx>[] = []
   #scheduled = false
   #running: Promise<void> | null = null
@@ -31,7 +35,11 @@ export class GroupCommitWriter<Tx> {
     private readonly openTx: (nowMs: number) => Tx,
     /** Called after a commit with the transaction object, to announce what it wrote. */
     private readonly afterCommit: (tx: Tx) => void,
-  ) {}
+  ) {
+    this.#savepoint = db.prepare('SAVEPOINT eddy_write')
+    this.#release = db.prepare('RELEASE eddy_write')
+    this.#rollbackTo = db.prepare('ROLLBACK TO eddy_write')
+  }
 
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new StoppedError('The store is closed: open it again'))
@@ -89,14 +97,14 @@ export class GroupCommitWriter<Tx> {
   }
 
   async #runInSavepoint(job: Job<Tx>, tx: Tx): Promise<Outcome<Tx>> {
-    this.db.exec('SAVEPOINT eddy_write')
+    this.#savepoint.run()
     try {
       const value = await job.work(tx)
-      this.db.exec('RELEASE eddy_write')
+      this.#release.run()
       return { job, ok: true, value }
     } catch (error) {
-      this.db.exec('ROLLBACK TO eddy_write')
-      this.db.exec('RELEASE eddy_write')
+      this.#rollbackTo.run()
+      this.#release.run()
       return { job, ok: false, value: error }
     }
   }
