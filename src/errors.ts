@@ -143,3 +143,17 @@ export function describe(value: unknown): string {
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
+
+/**
+ * Refuses option objects with names the call does not know, so a typo (`sett`, `maxMessage`)
+ * fails loudly instead of being ignored. `where` starts the message, such as `Update of table "t"`.
+ */
+export function rejectUnknownKeys(where: string, value: unknown, known: readonly string[]): void {
+  if (typeof value !== 'object' || value === null) return
+  const unknown = Object.keys(value).filter((key) => !known.includes(key))
+  if (unknown.length === 0) return
+  throw new ValidationError(
+    `${where}: unknown option ${unknown.map((key) => `"${key}"`).join(', ')}; ` +
+      `expected ${known.map((key) => `"${key}"`).join(', ')}`,
+  )
+}

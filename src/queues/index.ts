@@ -4,7 +4,7 @@
  * its record commit together. Names follow SQS (MessageId, ReceiptHandle, MD5OfBody,
  * ApproximateReceiveCount, ...) in camel case, so that an SQS endpoint can translate directly.
  */
-import { ValidationError, describe } from '../errors.ts'
+import { ValidationError, describe, rejectUnknownKeys } from '../errors.ts'
 import type { PeekedMessage, QueueDepth, QueueRow, Store, StoredMessage } from '../store/index.ts'
 import { md5OfAttributes, parseAttributes, type MessageAttributes } from './attributes.ts'
 import {
@@ -110,6 +110,13 @@ export function defineQueue(definition: QueueDefinition): QueueDefinition {
   return definition
 }
 
+const sendOptionNames = [
+  'delaySeconds',
+  'messageAttributes',
+  'messageGroupId',
+  'messageDeduplicationId',
+]
+
 /** A queue bound to a store. Get one with `eddy.queue(name)`. */
 export class Queue {
   readonly #row: QueueRow
@@ -127,6 +134,7 @@ export class Queue {
 
   /** Sends one message. Throws a `ValidationError` for a bad body or option. */
   async send(body: string, options: SendOptions = {}): Promise<SendResult> {
+    rejectUnknownKeys(`Send to queue "${this.name}"`, options, sendOptionNames)
     const message = toNewMessage(this.#row, body, options)
     const [sent] = await this.store.write((tx) => tx.sendMessages(this.name, [message]))
     if (!sent) throw new Error(`Queue "${this.name}": the store returned no result for a send`)
@@ -139,6 +147,11 @@ export class Queue {
     const failed: BatchFailure[] = []
     const valid = entries.flatMap((entry) => {
       try {
+        rejectUnknownKeys(`Entry "${entry.id}" for queue "${this.name}"`, entry, [
+          'id',
+          'body',
+          ...sendOptionNames,
+        ])
         return [{ id: entry.id, message: toNewMessage(this.#row, entry.body, entry) }]
       } catch (error) {
         failed.push(toFailure(entry.id, error))
@@ -166,6 +179,11 @@ export class Queue {
    * With a wait time, waits until a message arrives or the time ends, without polling.
    */
   async receive(options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
+    rejectUnknownKeys(`Receive from queue "${this.name}"`, options, [
+      'maxMessages',
+      'visibilityTimeoutSeconds',
+      'waitTimeSeconds',
+    ])
     const max = checkWhole(
       this.name,
       'maxMessages',
@@ -234,6 +252,7 @@ export class Queue {
 
   /** Messages in sending order without receiving them: nothing changes, nothing is hidden. */
   async peek(options: { afterSequence?: number; limit?: number } = {}): Promise<PeekedMessage[]> {
+    rejectUnknownKeys(`Peek at queue "${this.name}"`, options, ['afterSequence', 'limit'])
     const limit = checkWhole(this.name, 'limit', options.limit ?? 10, 1, 10_000)
     return this.store.peekMessages(this.name, options.afterSequence ?? 0, limit)
   }

@@ -46,31 +46,41 @@ export interface ResolvedTable {
 
 export const namePattern = /^[a-zA-Z0-9_.-]{1,255}$/
 
-const keyAttribute = z.object({
-  name: z.string().min(1, 'a key attribute needs a name'),
-  type: z.enum(['string', 'number', 'binary']),
-})
+const keyAttribute = z
+  .object({
+    name: z.string().min(1, 'a key attribute needs a name'),
+    type: z.enum(['string', 'number', 'binary']),
+  })
+  .strict()
 
-export const tableDefinitionSchema = z.object({
-  name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
-  partitionKey: keyAttribute,
-  sortKey: keyAttribute.optional(),
-  stream: z
-    .union([
-      z.literal(false),
-      z.object({
-        viewType: z.enum(streamViewTypes as [StreamViewType, ...StreamViewType[]]).optional(),
-        shards: z.number().int().min(1).max(64).optional(),
-        retentionHours: z
-          .number()
-          .positive()
-          .max(24 * 365)
-          .optional(),
-      }),
-    ])
-    .optional(),
-  ttlAttribute: z.string().min(1).max(255).optional(),
-})
+export const tableDefinitionSchema = z
+  .object({
+    name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
+    partitionKey: keyAttribute,
+    sortKey: keyAttribute.optional(),
+    stream: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            viewType: z.enum(streamViewTypes as [StreamViewType, ...StreamViewType[]]).optional(),
+            shards: z.number().int().min(1).max(64).optional(),
+            retentionHours: z
+              .number()
+              .positive()
+              .max(24 * 365)
+              .optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    ttlAttribute: z.string().min(1).max(255).optional(),
+  })
+  .strict()
+  .refine((table) => table.sortKey?.name !== table.partitionKey.name, {
+    message: "the sort key needs a name other than the partition key's",
+    path: ['sortKey', 'name'],
+  })
 
 /** Declares a table. Throws a `ValidationError` that names the bad field. */
 export function defineTable(definition: TableDefinition): TableDefinition {

@@ -3,7 +3,7 @@
  * item appends one change record to the table's stream in the same transaction; a write whose
  * condition fails, or that changes nothing, appends nothing.
  */
-import { ValidationError, describe } from '../errors.ts'
+import { ValidationError, describe, rejectUnknownKeys } from '../errors.ts'
 import type { Store } from '../store/index.ts'
 import type { Item } from '../streams/types.ts'
 import type { ResolvedTable } from './definition.ts'
@@ -121,13 +121,19 @@ export class Table<TItem extends object = Item> {
           `got ${describe(requests)}`,
       )
     }
+    const seen = new Set<string>()
     return requests.map((request, index) => {
       try {
-        if (request && 'put' in request) return planPut(this.definition, request.put)
-        if (request && 'delete' in request) return planDelete(this.definition, request.delete)
-        throw new ValidationError(
-          `expected { put: item } or { delete: key }, got ${describe(request)}`,
-        )
+        rejectUnknownKeys('expected { put: item } or { delete: key }', request, ['put', 'delete'])
+        const plan = planBatchElement(this.definition, request)
+        const key = JSON.stringify(addressOf(this.definition, plan.keys))
+        if (seen.has(key)) {
+          throw new ValidationError(
+            `key ${describe(plan.keys)} is written twice; a batch writes each item once`,
+          )
+        }
+        seen.add(key)
+        return plan
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
         throw new ValidationError(
@@ -139,4 +145,13 @@ export class Table<TItem extends object = Item> {
       }
     })
   }
+}
+
+/** One `{ put }` or `{ delete }` of a batch: exactly one of the two. */
+function planBatchElement(table: ResolvedTable, request: unknown): PlannedWrite {
+  const hasPut = typeof request === 'object' && request !== null && 'put' in request
+  const hasDelete = typeof request === 'object' && request !== null && 'delete' in request
+  if (hasPut && !hasDelete) return planPut(table, (request as { put: unknown }).put)
+  if (hasDelete && !hasPut) return planDelete(table, (request as { delete: unknown }).delete)
+  throw new ValidationError(`expected { put: item } or { delete: key }, got ${describe(request)}`)
 }

@@ -129,6 +129,16 @@ function isKeyValue(type: KeyAttribute['type'], value: unknown): boolean {
   return typeof value === 'string' && value.length > 0 && base64.test(value)
 }
 
+/** DynamoDB's limits on key values: 2,048 bytes for a partition key, 1,024 for a sort key. */
+const maxPartitionKeyBytes = 2048
+const maxSortKeyBytes = 1024
+
+function keyBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value)
+  if (value instanceof Uint8Array) return value.byteLength
+  return 0
+}
+
 function checkKeyValue(table: ResolvedTable, attribute: KeyAttribute, value: unknown): void {
   if (value === undefined) {
     throw new ValidationError(
@@ -140,6 +150,14 @@ function checkKeyValue(table: ResolvedTable, attribute: KeyAttribute, value: unk
     throw new ValidationError(
       `Key attribute "${attribute.name}" of table "${table.name}" is ${describe(value)}: ` +
         `expected ${expectedKey[attribute.type]}`,
+    )
+  }
+  const limit = attribute === table.partitionKey ? maxPartitionKeyBytes : maxSortKeyBytes
+  const sizeBytes = keyBytes(value)
+  if (sizeBytes > limit) {
+    throw new ValidationError(
+      `Key attribute "${attribute.name}" of table "${table.name}" is ${sizeBytes} bytes, ` +
+        `over the limit of ${limit} bytes for a ${attribute === table.partitionKey ? 'partition' : 'sort'} key`,
     )
   }
 }

@@ -4,7 +4,12 @@
  * write transaction. A single write runs one plan; a transaction or batch runs many in one
  * transaction, so one failing plan rolls all of them back.
  */
-import { ConditionalCheckFailedError, ValidationError, describe } from '../errors.ts'
+import {
+  ConditionalCheckFailedError,
+  describe,
+  rejectUnknownKeys,
+  ValidationError,
+} from '../errors.ts'
 import type { WriteTx } from '../store/index.ts'
 import { formatSequenceNumber } from '../streams/positions.ts'
 import type { EventName, Item } from '../streams/types.ts'
@@ -78,6 +83,11 @@ function checkOptions(
     returnValues: options?.returnValues ?? 'NONE',
   }
   if (options === undefined) return checked
+  rejectUnknownKeys(checked.where, options, [
+    'condition',
+    'returnValues',
+    'returnValuesOnConditionCheckFailure',
+  ])
 
   if (!allowed.includes(checked.returnValues)) {
     throw new ValidationError(
@@ -243,6 +253,7 @@ function compileItemUpdate(
       `${where}: the update must be an object with set, remove or actions, got ${describe(update)}`,
     )
   }
+  rejectUnknownKeys(where, update, ['set', 'remove', 'actions'])
   const set = update.set === undefined ? {} : validateItem(table, update.set)
   const remove = update.remove ?? []
   if (!Array.isArray(remove) || remove.some((name) => typeof name !== 'string')) {

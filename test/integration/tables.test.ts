@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ChangeRecord, EddyConfig, StreamViewType } from '../../src/index.ts'
-import { NotFoundError, ValidationError } from '../../src/index.ts'
+import { NotFoundError, StoppedError, ValidationError } from '../../src/index.ts'
 import { openTemp } from '../helpers.ts'
 
 function moviesConfig(viewType: StreamViewType = 'NEW_AND_OLD_IMAGES'): EddyConfig {
   return {
+    queues: [{ name: 'movies-dlq' }],
     tables: [
       {
         name: 'movies',
@@ -183,4 +184,56 @@ test('tables - concurrent writes of one turn share a commit and keep every recor
   assert.equal(records.length, 200)
   assert.equal(new Set(records.map((r) => r.sequenceNumber)).size, 200)
   await eddy.close()
+})
+
+test('tables - typos and ambiguous requests are refused instead of ignored', async () => {
+  const eddy = await openTemp(moviesConfig())
+  const movies = eddy.table('movies')
+  const key = { year: 2000, title: 'x' }
+  const cases: [() => Promise<unknown>, RegExp][] = [
+    [
+      () => movies.update(key, { sett: { a: 1 } } as never),
+      /unknown option "sett"; expected "set", "remove", "actions"/,
+    ],
+    [() => movies.put({ ...key }, { conditon: {} } as never), /unknown option "conditon"/],
+    [
+      () => movies.batchWrite([{ put: key, delete: key } as never]),
+      /request 0: expected \{ put: item \} or \{ delete: key \}/,
+    ],
+    [
+      () => movies.batchWrite([{ put: key }, { delete: key }]),
+      /request 1: key \{"year":2000,"title":"x"\} is written twice/,
+    ],
+    [
+      () => movies.put({ year: 1, title: 't'.repeat(1025) }),
+      /"title" of table "movies" is 1025 bytes, over the limit of 1024 bytes for a sort key/,
+    ],
+    [
+      () => eddy.queue('movies-dlq').receive({ maxNumberOfMessages: 5 } as never),
+      /unknown option "maxNumberOfMessages"/,
+    ],
+  ]
+  for (const [call, message] of cases) {
+    await assert.rejects(
+      call(),
+      (error: unknown) => error instanceof ValidationError && message.test(error.message),
+    )
+  }
+  assert.equal(await movies.get(key), undefined)
+  await eddy.close()
+})
+
+test('tables - a read after close fails with a StoppedError', async () => {
+  const eddy = await openTemp(moviesConfig())
+  const movies = eddy.table('movies')
+  await eddy.close()
+
+  await assert.rejects(
+    movies.get({ year: 1, title: 'a' }),
+    (error: unknown) => error instanceof StoppedError,
+  )
+  await assert.rejects(
+    movies.put({ year: 1, title: 'a' }),
+    (error: unknown) => error instanceof StoppedError,
+  )
 })

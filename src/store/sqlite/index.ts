@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { EddyError } from '../../errors.ts'
+import { EddyError, StoppedError } from '../../errors.ts'
 import type { NewChangeRecord } from '../../streams/types.ts'
 import type { Store, StoreOptions, StreamRow, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
@@ -62,7 +62,7 @@ export async function openSqliteStore(options: StoreOptions): Promise<Store> {
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const
   readonly #writer: GroupCommitWriter<SqliteTx>
-  readonly #reads
+  readonly #readStatements
   readonly #listeners = new Set<(change: Change) => void>()
   #poll: NodeJS.Timeout | null = null
   #dataVersion = 0
@@ -87,7 +87,7 @@ class SqliteStore implements Store {
       (nowMs) => makeTx(writes, nowMs),
       (tx) => this.#announce(tx),
     )
-    this.#reads = {
+    this.#readStatements = {
       items: prepareItems(readDb),
       itemQueries: prepareItemQueries(readDb),
       records: prepareRecordReads(readDb),
@@ -188,6 +188,12 @@ class SqliteStore implements Store {
     return this.#listen((change) => {
       if (change === null || change.kind === 'queue') listener(change?.name ?? null)
     })
+  }
+
+  /** The reader's statements; a read after `close` fails with a clear error, not a TypeError. */
+  get #reads() {
+    if (!this.readDb.open) throw new StoppedError('The store is closed: open it again to read')
+    return this.#readStatements
   }
 
   async close(): Promise<void> {
