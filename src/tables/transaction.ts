@@ -5,7 +5,12 @@
  * item's shard; nothing orders records of different items of one transaction. Unlike DynamoDB,
  * which reports a reason per request, a cancelled transaction names the first failed condition.
  */
-import { ConditionalCheckFailedError, ValidationError, describe } from '../errors.ts'
+import {
+  ConditionalCheckFailedError,
+  ValidationError,
+  describe,
+  rejectUnknownKeys,
+} from '../errors.ts'
 import type { WriteTx } from '../store/index.ts'
 import type { Item } from '../streams/types.ts'
 import type { ResolvedTable } from './definition.ts'
@@ -53,27 +58,48 @@ export function planTransaction(
   return plans
 }
 
+/** What each kind of request carries besides its table and its condition. */
+const requestFields: Record<string, string[]> = {
+  put: ['item'],
+  update: ['key', 'update'],
+  delete: ['key'],
+  conditionCheck: ['key'],
+}
+const conditionalFields = ['condition', 'returnValuesOnConditionCheckFailure']
+
+function pick(source: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => source[n] !== undefined).map((n) => [n, source[n]]))
+}
+
 function planOne(
   tableNamed: (name: string) => ResolvedTable,
   request: TransactWriteRequest,
   index: number,
 ): PlannedWrite {
   try {
-    const r = (request ?? {}) as Record<string, Record<string, unknown> | undefined>
-    if (r.put) return planPut(tableNamed(String(r.put.table)), r.put.item, r.put as Conditional)
-    if (r.update) {
-      const table = tableNamed(String(r.update.table))
-      return planUpdate(table, r.update.key, r.update.update as ItemUpdate, r.update as Conditional)
-    }
-    if (r.delete)
-      return planDelete(tableNamed(String(r.delete.table)), r.delete.key, r.delete as Conditional)
-    if (r.conditionCheck) {
-      const check = r.conditionCheck
-      return planConditionCheck(tableNamed(String(check.table)), check.key, check.condition)
-    }
-    throw new ValidationError(
-      `expected { put }, { update }, { delete } or { conditionCheck }, got ${describe(request)}`,
+    const kinds = ['put', 'update', 'delete', 'conditionCheck']
+    rejectUnknownKeys(
+      'expected one of { put }, { update }, { delete }, { conditionCheck }',
+      request,
+      kinds,
     )
+    const r = (request ?? {}) as Record<string, Record<string, unknown> | undefined>
+    const given = kinds.filter((kind) => r[kind] !== undefined)
+    if (given.length !== 1) {
+      throw new ValidationError(
+        `expected exactly one of { put }, { update }, { delete } or { conditionCheck }, got ${describe(request)}`,
+      )
+    }
+    const kind = given[0] as string
+    const body = r[kind] as Record<string, unknown>
+    rejectUnknownKeys(kind, body, ['table', ...requestFields[kind]!, ...conditionalFields])
+    const table = tableNamed(String(body.table))
+    const options = pick(body, conditionalFields) as Conditional
+
+    if (kind === 'put') return planPut(table, body.item, options)
+    if (kind === 'update') return planUpdate(table, body.key, body.update as ItemUpdate, options)
+    if (kind === 'delete') return planDelete(table, body.key, options)
+    return planConditionCheck(table, body.key, options)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new ValidationError(`Transaction request ${index}: ${reason}`, { cause: error })

@@ -172,21 +172,15 @@ export function planDelete(
 export function planConditionCheck(
   table: ResolvedTable,
   key: unknown,
-  condition: unknown,
+  options: Pick<WriteOptions, 'condition' | 'returnValuesOnConditionCheckFailure'>,
 ): PlannedWrite {
   const keys = extractKeys(table, key)
-  if (condition === undefined) {
+  if (options.condition === undefined) {
     throw new ValidationError(
       `Condition check on table "${table.name}" key ${describe(keys)}: a condition is required`,
     )
   }
-  const checked = checkOptions(
-    table,
-    keys,
-    'Condition check on',
-    { condition: condition as Condition },
-    ['NONE'],
-  )
+  const checked = checkOptions(table, keys, 'Condition check on', options, ['NONE'])
 
   return {
     table,
