@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { tempDir } from '../../test/helpers.ts'
@@ -75,4 +75,49 @@ test('movies demo - a missing data file is reported with where to get it', () =>
   assert.equal(run.status, 2)
   assert.match(run.stderr, /Movie data not found at \/nonexistent\/moviedata\.json/)
   assert.match(run.stderr, /getting-started/)
+})
+
+test('movies demo - a folder with files it did not create is left alone', () => {
+  const dir = tempDir()
+  writeFileSync(join(dir, 'demo.log'), 'my notes\n')
+
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'examples/movies/main.ts', '--dir', dir],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  )
+  assert.equal(run.status, 2)
+  assert.match(
+    run.stderr,
+    /already holds demo\.log, which the demo did not create: pass another --dir/,
+  )
+  assert.equal(readFileSync(join(dir, 'demo.log'), 'utf8'), 'my notes\n')
+})
+
+test('movies demo - bad options and data that are not movies get one line each', () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ['--bogus'],
+      /^movies demo: Unknown option '--bogus'; the options are --data <file> --dir <folder> --json\n$/,
+    ],
+    [
+      ['--data', join(root, 'package.json')],
+      /^movies demo: Movie data at .*package\.json is not a list of movies: it is not a list\n$/,
+    ],
+  ]
+  for (const [args, message] of cases) {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'examples/movies/main.ts', '--dir', tempDir(), ...args],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    )
+    assert.equal(run.status, 2)
+    assert.match(run.stderr, message)
+  }
 })

@@ -10,7 +10,14 @@
  *
  * Options: --data <moviedata.json> --dir <folder for the store> --json
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLogger, open, type Eddy } from '../../src/index.ts'
@@ -20,24 +27,81 @@ import { defaultDataFile, type Movie } from './movie.ts'
 const batchSize = 25
 const searchQueries = ['star wars', 'love', 'zombie']
 
-const { values: args } = parseArgs({
-  options: {
-    data: { type: 'string', default: defaultDataFile },
-    dir: { type: 'string', default: defaultDir },
-    json: { type: 'boolean', default: false },
-  },
-})
+/** A problem with the demo's options or files: printed as one line, exit code 2. */
+class DemoError extends Error {}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        data: { type: 'string', default: defaultDataFile },
+        dir: { type: 'string', default: defaultDir },
+        json: { type: 'boolean', default: false },
+      },
+    }).values
+  } catch (error) {
+    throw new DemoError(
+      `${(error as Error).message}; the options are --data <file> --dir <folder> --json`,
+    )
+  }
+}
+
+type Options = ReturnType<typeof parseOptions>
 
 function readMovies(file: string): Movie[] {
   if (!existsSync(file)) {
-    process.stderr.write(
+    throw new DemoError(
       `Movie data not found at ${resolve(file)}.\n` +
         'It is moviedata.json from the DynamoDB getting-started guide (4,609 movies); this\n' +
-        'workplace keeps it in ../shared/data/dynamodb-getting-started/. Pass --data <file>.\n',
+        'workplace keeps it in ../shared/data/dynamodb-getting-started/. Pass --data <file>.',
     )
-    process.exit(2)
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as Movie[]
+  let movies: unknown
+  try {
+    movies = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new DemoError(
+      `Movie data at ${resolve(file)} is not readable JSON: ${(error as Error).message}`,
+    )
+  }
+  const bad = Array.isArray(movies)
+    ? movies.findIndex(
+        (m) =>
+          typeof m?.year !== 'number' ||
+          typeof m?.title !== 'string' ||
+          typeof m?.info !== 'object',
+      )
+    : -2
+  if (bad !== -1) {
+    const where =
+      bad === -2 ? 'it is not a list' : `entry ${bad} has no numeric year, title and info`
+    throw new DemoError(`Movie data at ${resolve(file)} is not a list of movies: ${where}`)
+  }
+  return movies as Movie[]
+}
+
+/** Marks a folder as the demo's own, so that a later run may replace what it holds. */
+const markerFile = '.eddy-movies-demo'
+const demoFiles = ['eddy.db', 'catalog.db', 'demo.log']
+
+/**
+ * Starts from a fresh store: removes the files an earlier run of the demo left. A folder that
+ * holds such files without the demo's marker belongs to someone else, and is left alone.
+ */
+function prepareDir(dir: string): void {
+  if (dir.trim() === '') throw new DemoError('--dir is empty: name a folder for the demo store')
+  mkdirSync(dir, { recursive: true })
+  const present = demoFiles.filter((name) => existsSync(join(dir, name)))
+  if (present.length > 0 && !existsSync(join(dir, markerFile))) {
+    throw new DemoError(
+      `${resolve(dir)} already holds ${present.join(', ')}, which the demo did not create: ` +
+        'pass another --dir (the demo replaces only its own files)',
+    )
+  }
+  for (const name of demoFiles) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, name + suffix), { force: true })
+  }
+  writeFileSync(join(dir, markerFile), 'Files here are made and replaced by `npm run demo`.\n')
 }
 
 async function loadMovies(eddy: Eddy, movies: Movie[]): Promise<void> {
@@ -58,9 +122,9 @@ async function consumerTotals(eddy: Eddy) {
   return totals
 }
 
-async function main(): Promise<void> {
+async function main(args: Options): Promise<void> {
   const movies = readMovies(args.data)
-  removeDemoFiles(args.dir)
+  prepareDir(args.dir)
   const logFile = join(args.dir, 'demo.log')
   const startedMs = Date.now()
 
@@ -104,14 +168,7 @@ async function main(): Promise<void> {
     log: resolve(logFile),
   }
   v2.catalog.close()
-  print(report)
-}
-
-/** Starts from a fresh store: removes the files an earlier run left, and nothing else. */
-function removeDemoFiles(dir: string): void {
-  for (const name of ['eddy.db', 'catalog.db', 'demo.log']) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, name + suffix), { force: true })
-  }
+  print(report, args.json)
 }
 
 /** The demo's log goes to a file, so the terminal shows only the summary. */
@@ -125,8 +182,8 @@ type Report = Record<string, unknown> & {
   search: Record<string, string[]>
 }
 
-function print(report: Report): void {
-  if (args.json) {
+function print(report: Report, json: boolean): void {
+  if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`)
     return
   }
@@ -148,4 +205,10 @@ function print(report: Report): void {
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
-await main()
+try {
+  await main(parseOptions())
+} catch (error) {
+  if (!(error instanceof DemoError)) throw error
+  process.stderr.write(`movies demo: ${error.message}\n`)
+  process.exitCode = 2
+}
