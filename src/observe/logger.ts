@@ -5,6 +5,7 @@
  */
 import pino from 'pino'
 import pretty from 'pino-pretty'
+import { redactSecrets } from './redact.ts'
 
 export type Logger = pino.Logger
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug'
@@ -18,10 +19,6 @@ export const logFields = {
   queue: 'queue',
   error: 'err',
 } as const
-
-/** Attribute names never written to a log, at the top level or one or two levels down. */
-const secretNames = ['password', 'ssn', 'cardNumber', 'iban', 'cardExpire', 'token', 'secret']
-const redactPaths = secretNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`])
 
 export interface LoggerOptions {
   /** Default `warn`: quiet unless something needs attention. */
@@ -40,8 +37,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     (options.pretty ?? isTerminal)
       ? pretty({ destination, sync: true, colorize: isTerminal, ignore: 'pid,hostname' })
       : destination
-  return pino(
-    { level: options.level ?? 'warn', redact: { paths: redactPaths, censor: '[redacted]' } },
-    stream,
+  const redact = (fields: object) => redactSecrets(fields) as Record<string, unknown>
+  return redactChildBindings(
+    pino({ level: options.level ?? 'warn', formatters: { log: redact } }, stream),
   )
+}
+
+/** pino passes a child's bindings to no formatter, so they are censored on their way in. */
+function redactChildBindings(logger: Logger): Logger {
+  const child = logger.child.bind(logger)
+  const redacted = (bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
+    redactChildBindings(child(redactSecrets(bindings) as pino.Bindings, options))
+  logger.child = redacted as unknown as Logger['child']
+  return logger
 }

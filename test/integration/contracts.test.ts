@@ -162,7 +162,7 @@ test('contracts - a record that has a needed field of another type names both ty
     const [shard] = (await eddy.status()).consumers
     assert.match(
       shard?.lastError ?? '',
-      /field "fullname" is 42, expected string \(record schema version 1\)/,
+      /field "fullname" is a number, expected string \(record schema version 1\)/,
     )
     assert.deepEqual(seen, [])
   } finally {
