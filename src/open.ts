@@ -3,6 +3,7 @@
  * and consumers in it, and hands out tables and queues. `start` runs the consumers and the
  * retention trimmer until `stop`.
  */
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import {
   declaredQueues,
@@ -61,6 +62,8 @@ export interface OpenOptions {
    * with false, so that it can report on versions that registration would refuse.
    */
   registerSchemas?: boolean
+  /** Refuse to open a store that does not exist yet, instead of creating an empty one. */
+  mustExist?: boolean
   /** How often `start` runs `maintain` (time to live and retention), in milliseconds. Default 60,000. */
   maintenanceIntervalMs?: number
 }
@@ -184,6 +187,10 @@ export class Eddy {
   async register(options: { schemas?: boolean } = {}): Promise<void> {
     await this.store.write(async (tx) => {
       for (const table of this.#tables.values()) {
+        await tx.ensureTable(table.name, {
+          partitionKey: table.partitionKey,
+          sortKey: table.sortKey,
+        })
         const current = await tx.getStream(table.name)
         if (table.stream) await tx.ensureStream(this.#declaredStream(table, true))
         else if (current?.enabled) {
@@ -404,6 +411,12 @@ export async function open(config: EddyConfig, options: OpenOptions = {}): Promi
   const valid = validateConfig(config)
   const log = options.logger ?? createLogger({ level: valid.log?.level })
   const path = resolve(options.storePath ?? valid.store?.path ?? defaultStorePath)
+  if (options.mustExist && !existsSync(path)) {
+    throw new NotFoundError(
+      `No store at ${path}: run \`eddy dev\` first, or point --store or the config's store.path ` +
+        'at an existing database',
+    )
+  }
 
   const store = await openStore({
     path,

@@ -14,17 +14,17 @@ export interface CommonOptions {
 
 /**
  * Loads the config and opens its store; `defaultLevel` applies when neither flag nor config sets
- * one. `openOptions` passes further options to `open`.
+ * one. Commands look at an existing store: only those that pass `mustExist: false` create one.
  */
 export async function openFromCli(
   options: CommonOptions,
   defaultLevel: LogLevel = 'warn',
-  openOptions: Pick<OpenOptions, 'registerSchemas'> = {},
+  openOptions: Pick<OpenOptions, 'registerSchemas' | 'mustExist'> = {},
 ): Promise<Eddy> {
   const file = findConfigFile(options.config)
   const config = await loadConfig(file)
   const logger = createLogger({ level: options.logLevel ?? config.log?.level ?? defaultLevel })
-  return open(config, { logger, storePath: options.store, ...openOptions })
+  return open(config, { logger, storePath: options.store, mustExist: true, ...openOptions })
 }
 
 /** Prints rows as a table with the given columns. */

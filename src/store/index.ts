@@ -66,6 +66,12 @@ export interface StreamDeclaration {
   retentionMs: number
 }
 
+/** The key attributes of a table, as the table registry keeps them. */
+export interface TableKeys {
+  partitionKey: { name: string; type: string }
+  sortKey: { name: string; type: string } | null
+}
+
 /** A stream as the store keeps it. */
 export interface StreamRow extends StreamDeclaration {
   /**
@@ -224,6 +230,8 @@ export interface ShardStats {
 
 /** The operations available inside one write transaction. */
 export interface WriteTx {
+  /** Records a table's key attributes, or refuses keys that differ from the stored ones. */
+  ensureTable(name: string, keys: TableKeys): Promise<void>
   /** The transaction's clock, in milliseconds since the epoch. */
   readonly nowMs: number
   getItem(address: ItemAddress): Promise<Item | undefined>

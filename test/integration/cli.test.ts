@@ -124,6 +124,11 @@ test('cli - errors print one line with what to do and exit 1', () => {
   )
 
   const config = writeConfig(dir, false)
+  const noStore = eddy(['status', '--config', config])
+  assert.equal(noStore.status, 1)
+  assert.match(noStore.stderr, /^eddy: No store at .*eddy\.db: run `eddy dev` first/)
+
+  produce(config)
   const unknownQueue = eddy(['dlq', 'reprocess', 'nope', '--config', config])
   assert.equal(unknownQueue.status, 1)
   assert.match(unknownQueue.stderr, /Queue "nope" is not declared: known queues are "users-dlq"/)

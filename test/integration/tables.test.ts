@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ChangeRecord, EddyConfig, StreamViewType } from '../../src/index.ts'
-import { NotFoundError, StoppedError, ValidationError } from '../../src/index.ts'
-import { openTemp } from '../helpers.ts'
+import { ConflictError, NotFoundError, StoppedError, ValidationError } from '../../src/index.ts'
+import { openTemp, tempDir } from '../helpers.ts'
 
 function moviesConfig(viewType: StreamViewType = 'NEW_AND_OLD_IMAGES'): EddyConfig {
   return {
@@ -235,5 +235,24 @@ test('tables - a read after close fails with a StoppedError', async () => {
   await assert.rejects(
     movies.put({ year: 1, title: 'a' }),
     (error: unknown) => error instanceof StoppedError,
+  )
+})
+
+test('tables - a config that changes a table keys is refused, naming both', async () => {
+  const dir = tempDir()
+  const first = await openTemp(moviesConfig(), dir)
+  await first.table('movies').put({ year: 1, title: 'a' })
+  await first.close()
+
+  const changed: EddyConfig = {
+    tables: [{ name: 'movies', partitionKey: { name: 'id', type: 'string' } }],
+  }
+  await assert.rejects(
+    openTemp(changed, dir),
+    (error: unknown) =>
+      error instanceof ConflictError &&
+      /Table "movies" has partition key year \(number\) and sort key title \(string\) in the store but partition key id \(string\) and no sort key in the config/.test(
+        error.message,
+      ),
   )
 })

@@ -35,7 +35,7 @@ function describeContract(consumer: ResolvedConsumer): string {
 }
 
 export async function consumersListCommand(options: ConsumersListOptions): Promise<void> {
-  const eddy = await openFromCli(options)
+  const eddy = await openFromCli(options, 'warn', { mustExist: false })
   try {
     if (options.stream && !(await eddy.store.getStream(options.stream))) {
       throw new NotFoundError(`Stream "${options.stream}" is not declared: check --stream`)

@@ -5,7 +5,7 @@ import { openFromCli, type CommonOptions } from '../context.ts'
 const shutdownTimeoutMs = 10_000
 
 export async function devCommand(options: CommonOptions): Promise<void> {
-  const eddy = await openFromCli(options, 'info')
+  const eddy = await openFromCli(options, 'info', { mustExist: false })
   await eddy.start()
   eddy.log.info(
     { store: eddy.store.location, consumers: eddy.consumers().map((c) => c.name) },

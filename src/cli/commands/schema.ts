@@ -89,7 +89,7 @@ function verdict(reports: SchemaCheckReport[]): string {
 
 /** `eddy schema check`: exit code 1 when a proposed schema breaks a consumer or its mode. */
 export async function schemaCheckCommand(options: SchemaCheckOptions): Promise<void> {
-  const eddy = await openFromCli(options, 'warn', { registerSchemas: false })
+  const eddy = await openFromCli(options, 'warn', { registerSchemas: false, mustExist: false })
   try {
     const schema = options.schema ? await readSchemaFile(options.schema) : undefined
     const reports = await eddy.checkSchemas({ stream: await streamFor(eddy, options), schema })

@@ -17,6 +17,7 @@ import { prepareQueueMove } from './queue-move.ts'
 import { prepareQueueReceive } from './queue-receive.ts'
 import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
+import { prepareTableWrites } from './tables.ts'
 import { prepareSchemaReads, prepareSchemaWrites } from './schemas.ts'
 import { GroupCommitWriter } from './writer.ts'
 
@@ -53,7 +54,14 @@ export async function openSqliteStore(options: StoreOptions): Promise<Store> {
   mkdirSync(dirname(location), { recursive: true })
 
   const writeDb = connect(location, options.durability ?? 'full')
-  migrate(writeDb)
+  try {
+    migrate(writeDb)
+  } catch (cause) {
+    writeDb.close()
+    throw new EddyError('EDDY_STORE', `Cannot open the store at ${location}: ${String(cause)}`, {
+      cause,
+    })
+  }
   const readDb = connect(location, options.durability ?? 'full')
 
   return new SqliteStore(location, writeDb, readDb, options.pollIntervalMs ?? 100)
@@ -76,6 +84,7 @@ class SqliteStore implements Store {
     const writes = {
       items: prepareItems(writeDb),
       records: prepareRecordWrites(writeDb),
+      tables: prepareTableWrites(writeDb),
       consumers: prepareConsumerWrites(writeDb),
       queues: prepareQueueWrites(writeDb),
       schemas: prepareSchemaWrites(writeDb),
@@ -246,6 +255,7 @@ function range(count: number): number[] {
 type Writes = {
   items: ReturnType<typeof prepareItems>
   records: ReturnType<typeof prepareRecordWrites>
+  tables: ReturnType<typeof prepareTableWrites>
   consumers: ReturnType<typeof prepareConsumerWrites>
   queues: ReturnType<typeof prepareQueueWrites>
   schemas: ReturnType<typeof prepareSchemaWrites>
@@ -278,6 +288,7 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
       appendedStreams.add(record.stream)
       return writes.records.append(record)
     },
+    ensureTable: async (name, keys) => writes.tables.ensure(name, keys, nowMs),
     ensureStream: async (stream) => forget(writes.records.ensureStream(stream, nowMs)),
     getStream: async (name) => {
       if (!streams.has(name)) streams.set(name, writes.records.getStream(name))

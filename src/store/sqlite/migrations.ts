@@ -85,6 +85,21 @@ const migrations: Migration[] = [
     `,
   },
   {
+    // The key attributes each table was created with, so that a config that changes them is
+    // refused instead of making the stored items unreachable.
+    name: '0011-core-table-keys',
+    sql: `
+      CREATE TABLE tables (
+        name TEXT PRIMARY KEY,
+        partition_key TEXT NOT NULL,
+        partition_key_type TEXT NOT NULL,
+        sort_key TEXT,
+        sort_key_type TEXT,
+        created_at_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     name: '0101-tables-ttl-stream-labels-trim-log',
     sql: `
       ALTER TABLE items ADD COLUMN expires_at_s INTEGER;
