@@ -17,7 +17,7 @@ import {
   resolveConsumer,
   type ResolvedConsumer,
 } from './consumers/index.ts'
-import { NotFoundError, StoppedError } from './errors.ts'
+import { NotFoundError, StoppedError, ValidationError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
 import { toQueueRow } from './queues/definition.ts'
@@ -296,10 +296,12 @@ export class Eddy {
   /** Runs the dead letters of `queue` through their consumers' record handlers again. */
   async reprocess(queue: string, options?: ReprocessOptions): Promise<ReprocessSummary> {
     this.queue(queue)
-    if (options?.consumer && !this.#consumers.has(options.consumer)) {
-      throw new NotFoundError(
-        `Consumer "${options.consumer}" is not declared: known consumers are ${list(this.#consumers)}`,
-      )
+    for (const name of [options?.consumer, options?.filter?.consumer]) {
+      if (name !== undefined && !this.#consumers.has(name)) {
+        throw new NotFoundError(
+          `Consumer "${name}" is not declared: known consumers are ${list(this.#consumers)}`,
+        )
+      }
     }
     return reprocess(this.store, queue, this.#consumers, this.log, options)
   }
@@ -311,6 +313,12 @@ export class Eddy {
   async move(queue: string, options: MoveOptions = {}): Promise<MoveSummary> {
     this.queue(queue)
     if (options.to !== undefined) this.queue(options.to)
+    if (options.to === queue) {
+      throw new ValidationError(
+        `Move from queue "${queue}" to itself: name another queue with --to, or leave it out ` +
+          'to move each message back to the queue it was redriven from',
+      )
+    }
     return moveMessages(this.store, queue, options)
   }
 

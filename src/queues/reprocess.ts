@@ -77,6 +77,12 @@ export interface ReprocessSummary {
   filteredOut: number
   /** Messages still in the queue (visible, in flight or delayed) when the run ended. */
   left: number
+  /**
+   * Of those, messages hidden when the run ended (received and not deleted, such as one that
+   * failed a moment ago, or delayed): a run skips them, and the next run after their visibility
+   * timeout tries them.
+   */
+  hidden: number
   messages: ReprocessedMessage[]
 }
 
@@ -179,6 +185,8 @@ async function runOne(
   consumer: ResolvedConsumer,
   letter: DeadLetter,
 ): Promise<void> {
+  // A stop that came while this message waited for a free slot: it does not start.
+  if (run.options.signal?.aborted) return
   const where = { messageId, consumer: consumer.name, sequenceNumber: letter.record.sequenceNumber }
   const log = run.log.child({ [logFields.queue]: run.queue, messageId })
   const claimed = await claim(run, messageId)
@@ -231,6 +239,7 @@ function summarize(
     unavailable: count('unavailable'),
     filteredOut: run.filteredOut,
     left: depth.visible + depth.inFlight + depth.delayed,
+    hidden: depth.inFlight + depth.delayed,
     messages: run.messages,
   }
 }

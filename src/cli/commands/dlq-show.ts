@@ -36,14 +36,26 @@ function describeMessage(message: PeekedMessage, nowMs: number) {
   return { ...common, deadLetter: parsed.deadLetter, problem: null, body: null }
 }
 
+/**
+ * The error of a dead letter; for a message a redrive policy moved here, where it came from and
+ * the start of its body; otherwise why it is not a dead letter.
+ */
+function describeContent(m: ReturnType<typeof describeMessage>): string {
+  if (m.deadLetter) return `${m.deadLetter.error.name}: ${m.deadLetter.error.message}`.slice(0, 60)
+  if (m.sourceQueue) return `redriven from ${m.sourceQueue}: ${String(m.body).slice(0, 40)}`
+  return `not a dead letter: ${m.problem}`
+}
+
 export async function dlqShowCommand(queue: string, options: DlqShowOptions): Promise<void> {
   const eddy = await openFromCli(options)
   try {
     const nowMs = Date.now()
-    const messages = (await eddy.queue(queue).peek({ limit: options.limit ?? 20 })).map((m) =>
-      describeMessage(m, nowMs),
-    )
-    if (options.json) return printJson({ queue, messages })
+    const limit = options.limit ?? 20
+    // One more than shown tells whether the queue holds more than the limit.
+    const peeked = await eddy.queue(queue).peek({ limit: limit + 1 })
+    const messages = peeked.slice(0, limit).map((m) => describeMessage(m, nowMs))
+    const more = peeked.length > limit
+    if (options.json) return printJson({ queue, messages, more })
 
     printTable(
       ['message', 'consumer', 'record', 'keys', 'error', 'attempts', 'receives', 'age', 'state'],
@@ -57,9 +69,7 @@ export async function dlqShowCommand(queue: string, options: DlqShowOptions): Pr
           letter?.origin.consumer ?? null,
           record,
           letter ? JSON.stringify(letter.record.keys) : null,
-          letter
-            ? `${letter.error.name}: ${letter.error.message}`.slice(0, 60)
-            : `not a dead letter: ${m.problem}`,
+          describeContent(m),
           letter?.attempts ?? null,
           m.receiveCount,
           formatDuration(m.ageMs),
@@ -67,6 +77,9 @@ export async function dlqShowCommand(queue: string, options: DlqShowOptions): Pr
         ]
       }),
     )
+    if (more) {
+      process.stdout.write(`showing the first ${limit} messages; pass --limit to see more\n`)
+    }
   } finally {
     await eddy.close()
   }

@@ -59,7 +59,11 @@ function describeSummary(queue: string, s: ReprocessSummary): string {
   return (
     `queue ${queue}: ${s.reprocessed} reprocessed, ${s.failed} failed again, ${s.left} left in the queue, ` +
     `${s.malformed} skipped as not dead letters, ${s.noConsumer} without a consumer, ` +
-    `${s.unavailable} taken meanwhile, ${s.filteredOut} filtered out\n`
+    `${s.unavailable} taken meanwhile, ${s.filteredOut} filtered out\n` +
+    (s.hidden > 0
+      ? `${s.hidden} of the messages left are hidden (received lately or delayed) and were ` +
+        'skipped: run again once their visibility timeout ends\n'
+      : '')
   )
 }
 
@@ -101,7 +105,8 @@ export async function reprocessCommand(
     progress.stop()
     if (options.json) return printJson(summary)
     process.stdout.write(describeSummary(queue, summary))
-    if (summary.failed + summary.malformed + summary.noConsumer > 0) process.exitCode = 1
+    // Messages that are not dead letters are reported and left; they are not a failed run.
+    if (summary.failed + summary.noConsumer > 0) process.exitCode = 1
   } finally {
     progress.stop()
     interrupt.dispose()
