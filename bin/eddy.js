@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `eddy` command. Eddy ships TypeScript sources and config files may be TypeScript, so the
-// tsx loader is registered before anything else is imported.
-import { register } from 'tsx/esm/api'
+// The `eddy` command. Config files may be TypeScript, so the tsx loader is registered before
+// anything else is imported.
+import './register.js'
 
-register()
 await import('../src/cli/main.ts')

@@ -2,6 +2,7 @@
  * The `eddy` command line: one function per subcommand, each a thin shell over the library.
  * A failure prints one line to standard error (the stack only with --debug) and exits 1.
  */
+import { createRequire } from 'node:module'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { EddyError } from '../errors.ts'
 import { consumersListCommand } from './commands/consumers.ts'
@@ -54,7 +55,10 @@ function withCommonOptions(command: Command): Command {
     )
 }
 
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
+
 const program = new Command('eddy')
+  .version(version, '-v, --version', 'print the version of eddy')
   .description('Table change streams, consumers, dead-letter queues: on SQLite, no setup')
   .option('--debug', 'print stack traces of errors')
   .showHelpAfterError('(run with --help for usage)')
