@@ -24,6 +24,8 @@ import { GroupCommitWriter } from './writer.ts'
 interface SqliteTx extends WriteTx {
   readonly appendedStreams: Set<string>
   readonly sentQueues: Set<string>
+  /** Drops every cached lookup: a savepoint rolled back what they may have seen. */
+  forgetLookups(): void
 }
 
 /**
@@ -86,6 +88,7 @@ class SqliteStore implements Store {
       writeDb,
       (nowMs) => makeTx(writes, nowMs),
       (tx) => this.#announce(tx),
+      (tx) => tx.forgetLookups(),
     )
     this.#reads = {
       items: prepareItems(readDb),
@@ -247,49 +250,76 @@ type Writes = {
   move: ReturnType<typeof prepareQueueMove>
 }
 
+/**
+ * Lookups one transaction repeats for every write (a table's stream, its latest schema version, a
+ * queue's attributes), read once per transaction: the transaction holds the write lock, so only
+ * its own writes can change them. A change forgets the entry, and a savepoint rollback forgets
+ * them all, so that nothing rolled back is ever remembered.
+ */
+function memo<V>(load: (key: string) => V) {
+  const values = new Map<string, V>()
+  return {
+    get(key: string): V {
+      if (values.has(key)) return values.get(key) as V
+      const value = load(key)
+      values.set(key, value)
+      return value
+    },
+    forget: (key: string) => values.delete(key),
+    clear: () => values.clear(),
+  }
+}
+
 function makeTx(writes: Writes, nowMs: number): SqliteTx {
   const appendedStreams = new Set<string>()
   const sentQueues = new Set<string>()
-  // Streams this transaction has read: every table write asks for its stream, and one lookup
-  // per transaction serves all of them. A change forgets the entry, so that a change rolled back
-  // with its savepoint is never remembered.
-  const streams = new Map<string, StreamRow | undefined>()
+  const streams = memo((name) => writes.records.getStream(name))
+  const schemaVersions = memo((stream) => writes.schemas.latestVersion(stream))
+  const queues = memo((name) => writes.queues.lookup(name))
   const forget = (row: StreamRow) => {
-    streams.delete(row.name)
+    streams.forget(row.name)
     return row
   }
+  // The JSON text of items this transaction read or wrote, so that a change record reuses it
+  // instead of serializing the same item a second time.
+  const texts = new WeakMap<object, string>()
   return {
     nowMs,
     appendedStreams,
     sentQueues,
-    getItem: async (address) => writes.items.get(address),
+    forgetLookups: () => {
+      for (const cache of [streams, schemaVersions, queues]) cache.clear()
+    },
+    getItem: async (address) => writes.items.get(address, texts),
     putItem: async (address, item, expiresAtSeconds) =>
-      writes.items.put(address, item, expiresAtSeconds ?? null),
+      writes.items.put(address, item, expiresAtSeconds ?? null, texts),
     deleteItem: async (address) => writes.items.delete(address),
     expiredItems: async (table, nowSeconds, limit) =>
       writes.items.expired(table, nowSeconds, limit),
     appendRecord: async (record: NewChangeRecord) => {
       appendedStreams.add(record.stream)
-      return writes.records.append(record)
+      return writes.records.append(record, texts)
     },
     ensureStream: async (stream) => forget(writes.records.ensureStream(stream, nowMs)),
-    getStream: async (name) => {
-      if (!streams.has(name)) streams.set(name, writes.records.getStream(name))
-      return streams.get(name)
-    },
+    getStream: async (name) => streams.get(name),
     setStreamState: async (name, state) =>
       forget(writes.records.setStreamState(name, state, nowMs)),
     ensureConsumer: async (consumer, stream, startAfter) =>
       writes.consumers.ensure(consumer, stream, startAfter, nowMs),
     saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
-    ensureQueue: async (queue) => writes.queues.ensure(queue, nowMs),
+    ensureQueue: async (queue) => {
+      queues.forget(queue.name)
+      writes.queues.ensure(queue, nowMs)
+    },
     sendMessage: async (queue, body) => {
+      const row = queues.get(queue)
       sentQueues.add(queue)
-      return writes.queues.sendBody(queue, body, nowMs)
+      return writes.queues.sendBody(row, body, nowMs)
     },
     sendMessages: async (queue, messages) => {
+      const row = queues.get(queue)
       sentQueues.add(queue)
-      return writes.queues.send(queue, messages, nowMs)
+      return writes.queues.send(row, messages, nowMs)
     },
     receiveMessages: async (queue, request) => {
       // A redrive sends to the dead-letter queue; its long pollers must hear of it.
@@ -317,9 +347,11 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
       return removed
     },
     listSchemas: async (stream) => writes.schemas.list(stream),
-    latestSchemaVersion: async (stream) => writes.schemas.latestVersion(stream),
-    addSchema: async (stream, fingerprint, schema) =>
-      writes.schemas.add(stream, fingerprint, schema, nowMs),
+    latestSchemaVersion: async (stream) => schemaVersions.get(stream),
+    addSchema: async (stream, fingerprint, schema) => {
+      schemaVersions.forget(stream)
+      return writes.schemas.add(stream, fingerprint, schema, nowMs)
+    },
     setCompatibility: async (stream, mode) => writes.schemas.setCompatibility(stream, mode),
   }
 }

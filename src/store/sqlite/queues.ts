@@ -157,8 +157,10 @@ export function prepareQueueWrites(db: Database.Database) {
       })
     },
 
-    send(queueName: string, messages: NewMessage[], nowMs: number): SentMessage[] {
-      const queue = lookup(queueName)
+    /** A queue's attributes; throws for an unknown queue. */
+    lookup,
+
+    send(queue: QueueRow, messages: NewMessage[], nowMs: number): SentMessage[] {
       if (queue.fifo) forget.run(queue.name, nowMs)
       return messages.map((message) => sendOne(queue, message, nowMs))
     },
@@ -167,8 +169,7 @@ export function prepareQueueWrites(db: Database.Database) {
      * One message with the queue's default delay and no attributes (consumers' dead letters). On
      * a FIFO queue every such message goes to group "eddy", deduplicated by the body's hash.
      */
-    sendBody(queueName: string, body: string, nowMs: number): string {
-      const queue = lookup(queueName)
+    sendBody(queue: QueueRow, body: string, nowMs: number): string {
       const message = {
         body,
         delayMs: queue.delayMs,
