@@ -52,7 +52,12 @@ export function prepareItems(db: Database.Database) {
       return item
     },
     /** Stores `item`; `texts`, when given, learns the JSON text it was stored as. */
-    put(address: ItemAddress, item: Item, expiresAtSeconds: number | null, texts?: JsonTexts): void {
+    put(
+      address: ItemAddress,
+      item: Item,
+      expiresAtSeconds: number | null,
+      texts?: JsonTexts,
+    ): void {
       const body = JSON.stringify(item)
       texts?.set(item, body)
       upsert.run(address.table, address.partitionKey, address.sortKey, body, expiresAtSeconds)
