@@ -8,8 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EddyError } from '../../errors.ts'
-import type { NewChangeRecord } from '../../streams/types.ts'
-import type { Store, StoreOptions, StreamRow, WriteTx } from '../index.ts'
+import type { Store, StoreOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
 import { prepareItemQueries, prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
@@ -18,15 +17,8 @@ import { prepareQueueReceive } from './queue-receive.ts'
 import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
 import { prepareSchemaReads, prepareSchemaWrites } from './schemas.ts'
+import { SqliteWriteTx } from './write-tx.ts'
 import { GroupCommitWriter } from './writer.ts'
-
-/** A write transaction that also remembers which streams it appended to and queues it sent to. */
-interface SqliteTx extends WriteTx {
-  readonly appendedStreams: Set<string>
-  readonly sentQueues: Set<string>
-  /** Drops every cached lookup: a savepoint rolled back what they may have seen. */
-  forgetLookups(): void
-}
 
 /**
  * What a commit changed, for listeners: a stream that got records or a queue that got messages;
@@ -63,7 +55,7 @@ export async function openSqliteStore(options: StoreOptions): Promise<Store> {
 
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const
-  readonly #writer: GroupCommitWriter<SqliteTx>
+  readonly #writer: GroupCommitWriter<SqliteWriteTx>
   readonly #reads
   readonly #listeners = new Set<(change: Change) => void>()
   #poll: NodeJS.Timeout | null = null
@@ -86,7 +78,7 @@ class SqliteStore implements Store {
     }
     this.#writer = new GroupCommitWriter(
       writeDb,
-      (nowMs) => makeTx(writes, nowMs),
+      (nowMs) => new SqliteWriteTx(writes, nowMs),
       (tx) => this.#announce(tx),
       (tx) => tx.forgetLookups(),
     )
@@ -209,7 +201,7 @@ class SqliteStore implements Store {
     }
   }
 
-  #announce(tx: SqliteTx): void {
+  #announce(tx: SqliteWriteTx): void {
     const changes: Change[] = [
       ...[...tx.appendedStreams].map((name) => ({ kind: 'stream' as const, name })),
       ...[...tx.sentQueues].map((name) => ({ kind: 'queue' as const, name })),
@@ -238,120 +230,4 @@ class SqliteStore implements Store {
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, index) => index)
-}
-
-type Writes = {
-  items: ReturnType<typeof prepareItems>
-  records: ReturnType<typeof prepareRecordWrites>
-  consumers: ReturnType<typeof prepareConsumerWrites>
-  queues: ReturnType<typeof prepareQueueWrites>
-  schemas: ReturnType<typeof prepareSchemaWrites>
-  receive: ReturnType<typeof prepareQueueReceive>
-  move: ReturnType<typeof prepareQueueMove>
-}
-
-/**
- * Lookups one transaction repeats for every write (a table's stream, its latest schema version, a
- * queue's attributes), read once per transaction: the transaction holds the write lock, so only
- * its own writes can change them. A change forgets the entry, and a savepoint rollback forgets
- * them all, so that nothing rolled back is ever remembered.
- */
-function memo<V>(load: (key: string) => V) {
-  const values = new Map<string, V>()
-  return {
-    get(key: string): V {
-      if (values.has(key)) return values.get(key) as V
-      const value = load(key)
-      values.set(key, value)
-      return value
-    },
-    forget: (key: string) => values.delete(key),
-    clear: () => values.clear(),
-  }
-}
-
-function makeTx(writes: Writes, nowMs: number): SqliteTx {
-  const appendedStreams = new Set<string>()
-  const sentQueues = new Set<string>()
-  const streams = memo((name) => writes.records.getStream(name))
-  const schemaVersions = memo((stream) => writes.schemas.latestVersion(stream))
-  const queues = memo((name) => writes.queues.lookup(name))
-  const forget = (row: StreamRow) => {
-    streams.forget(row.name)
-    return row
-  }
-  // The JSON text of items this transaction read or wrote, so that a change record reuses it
-  // instead of serializing the same item a second time.
-  const texts = new WeakMap<object, string>()
-  return {
-    nowMs,
-    appendedStreams,
-    sentQueues,
-    forgetLookups: () => {
-      for (const cache of [streams, schemaVersions, queues]) cache.clear()
-    },
-    getItem: async (address) => writes.items.get(address, texts),
-    putItem: async (address, item, expiresAtSeconds) =>
-      writes.items.put(address, item, expiresAtSeconds ?? null, texts),
-    deleteItem: async (address) => writes.items.delete(address),
-    expiredItems: async (table, nowSeconds, limit) =>
-      writes.items.expired(table, nowSeconds, limit),
-    appendRecord: async (record: NewChangeRecord) => {
-      appendedStreams.add(record.stream)
-      return writes.records.append(record, texts)
-    },
-    ensureStream: async (stream) => forget(writes.records.ensureStream(stream, nowMs)),
-    getStream: async (name) => streams.get(name),
-    setStreamState: async (name, state) =>
-      forget(writes.records.setStreamState(name, state, nowMs)),
-    ensureConsumer: async (consumer, stream, startAfter) =>
-      writes.consumers.ensure(consumer, stream, startAfter, nowMs),
-    saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
-    ensureQueue: async (queue) => {
-      queues.forget(queue.name)
-      writes.queues.ensure(queue, nowMs)
-    },
-    sendMessage: async (queue, body) => {
-      const row = queues.get(queue)
-      sentQueues.add(queue)
-      return writes.queues.sendBody(row, body, nowMs)
-    },
-    sendMessages: async (queue, messages) => {
-      const row = queues.get(queue)
-      sentQueues.add(queue)
-      return writes.queues.send(row, messages, nowMs)
-    },
-    receiveMessages: async (queue, request) => {
-      // A redrive sends to the dead-letter queue; its long pollers must hear of it.
-      const { messages, redrivenTo } = writes.receive.receive(queue, request, nowMs)
-      if (redrivenTo) sentQueues.add(redrivenTo)
-      return messages
-    },
-    deleteMessage: async (queue, receiptHandle) => writes.receive.delete(queue, receiptHandle),
-    changeVisibility: async (queue, receiptHandle, visibilityTimeoutMs) =>
-      writes.receive.changeVisibility(queue, receiptHandle, visibilityTimeoutMs, nowMs),
-    purgeQueue: async (queue) => writes.receive.purge(queue),
-    moveMessages: async (from, to, afterSequence, max) => {
-      const moved = writes.move.move(from, to, afterSequence, max, nowMs)
-      for (const message of moved) {
-        if (message.to && message.newMessageId) sentQueues.add(message.to)
-      }
-      return moved
-    },
-    trimStream: async (stream, olderThanMs, limit) => {
-      let removed = 0
-      for (let shard = 0; shard < writes.records.shardCount(stream); shard++) {
-        removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed, nowMs)
-        if (removed >= limit) break
-      }
-      return removed
-    },
-    listSchemas: async (stream) => writes.schemas.list(stream),
-    latestSchemaVersion: async (stream) => schemaVersions.get(stream),
-    addSchema: async (stream, fingerprint, schema) => {
-      schemaVersions.forget(stream)
-      return writes.schemas.add(stream, fingerprint, schema, nowMs)
-    },
-    setCompatibility: async (stream, mode) => writes.schemas.setCompatibility(stream, mode),
-  }
 }
