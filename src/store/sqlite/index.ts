@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EddyError } from '../../errors.ts'
-import type { Store, StoreOptions, WriteTx } from '../index.ts'
+import type { Store, StoreOptions, WriteOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
 import { prepareItemQueries, prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
@@ -93,8 +93,8 @@ class SqliteStore implements Store {
     }
   }
 
-  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return this.#writer.write(work)
+  write<T>(work: (tx: WriteTx) => Promise<T>, options?: WriteOptions): Promise<T> {
+    return this.#writer.write(work, options)
   }
 
   async getItem(address: Parameters<Store['getItem']>[0]) {

@@ -2,17 +2,27 @@
  * The single writer with group commit. Every write call queues its work; once per event-loop
  * turn the writer opens one transaction, runs each queued work inside a savepoint of its own (so a
  * failing call rolls back only its part), commits once, then settles every call. One fsync thus
- * pays for every write of the turn, which is how durable writes stay fast. A turn with a single
- * write needs no savepoint: when that write fails, the whole transaction rolls back instead.
+ * pays for every write of the turn, which is how durable writes stay fast.
+ *
+ * Savepoints cost two statements per write and a copy of every page a write touches, so two
+ * kinds of turn go without them. A turn of a single write: when it fails, the whole transaction
+ * rolls back instead. A turn made only of rerunnable writes: when one fails, the whole
+ * transaction rolls back and the turn runs again with a savepoint per write, which ends as if
+ * the savepoints had been there from the start.
  */
 import type Database from 'better-sqlite3'
 import { StoppedError } from '../../errors.ts'
+import type { WriteOptions } from '../index.ts'
 
 interface Job<Tx> {
   work: (tx: Tx) => Promise<unknown>
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
+  rerunnable: boolean
 }
+
+/** What running a turn's jobs left: outcomes to commit, or a rolled-back transaction. */
+type Ran<Tx> = Outcome<Tx>[] | 'settled' | 'run again'
 
 interface Outcome<Tx> {
   job: Job<Tx>
@@ -50,11 +60,12 @@ export class GroupCommitWriter<Tx> {
     this.#rollback = db.prepare('ROLLBACK')
   }
 
-  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  write<T>(work: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T> {
     if (this.#closed) return Promise.reject(new StoppedError('The store is closed: open it again'))
 
+    const rerunnable = options?.rerunnable === true
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject, rerunnable })
       this.#schedule()
     })
   }
@@ -81,49 +92,69 @@ export class GroupCommitWriter<Tx> {
 
   async #flush(): Promise<void> {
     const jobs = this.#pending.splice(0)
-    const tx = this.openTx(Date.now())
+    const bare = jobs.length > 1 && jobs.every((job) => job.rerunnable)
+    if (!(await this.#transact(jobs, bare)) && bare) await this.#transact(jobs, false)
+  }
 
+  /** Runs the jobs in one transaction and settles them; false when the turn must run again. */
+  async #transact(jobs: Job<Tx>[], bare: boolean): Promise<boolean> {
+    const tx = this.openTx(Date.now())
     try {
       this.#begin.run()
     } catch (error) {
       for (const job of jobs) job.reject(error)
-      return
+      return true
     }
 
-    const outcomes = await this.#runAll(jobs, tx)
-    if (outcomes === null) return
+    const outcomes = await this.#runAll(jobs, tx, bare)
+    if (outcomes === 'run again') return false
+    if (outcomes === 'settled') return true
 
     try {
       this.#commit.run()
     } catch (error) {
       if (this.db.inTransaction) this.#rollback.run()
       for (const { job } of outcomes) job.reject(error)
-      return
+      return true
     }
 
     this.afterCommit(tx)
     for (const { job, ok, value } of outcomes) (ok ? job.resolve : job.reject)(value)
+    return true
   }
 
-  /**
-   * Runs every job of the turn. A lone job runs without a savepoint (two statements and a
-   * sub-journal copy of each page it touches saved per write): if it fails, the transaction is
-   * rolled back and null returned, which leaves the store as a savepoint rollback would.
-   */
-  async #runAll(jobs: Job<Tx>[], tx: Tx): Promise<Outcome<Tx>[] | null> {
+  async #runAll(jobs: Job<Tx>[], tx: Tx, bare: boolean): Promise<Ran<Tx>> {
     const [lone] = jobs
-    if (jobs.length === 1 && lone) {
-      try {
-        return [{ job: lone, ok: true, value: await lone.work(tx) }]
-      } catch (error) {
-        if (this.db.inTransaction) this.#rollback.run()
-        lone.reject(error)
-        return null
-      }
-    }
+    if (jobs.length === 1 && lone) return this.#runAlone(lone, tx)
+    if (bare) return this.#runBare(jobs, tx)
 
     const outcomes: Outcome<Tx>[] = []
     for (const job of jobs) outcomes.push(await this.#runInSavepoint(job, tx))
+    return outcomes
+  }
+
+  /** A lone job needs no savepoint: when it fails, the transaction rolls back with it. */
+  async #runAlone(job: Job<Tx>, tx: Tx): Promise<Ran<Tx>> {
+    try {
+      return [{ job, ok: true, value: await job.work(tx) }]
+    } catch (error) {
+      if (this.db.inTransaction) this.#rollback.run()
+      job.reject(error)
+      return 'settled'
+    }
+  }
+
+  /** Rerunnable jobs without savepoints; the first failure rolls the whole turn back. */
+  async #runBare(jobs: Job<Tx>[], tx: Tx): Promise<Ran<Tx>> {
+    const outcomes: Outcome<Tx>[] = []
+    for (const job of jobs) {
+      try {
+        outcomes.push({ job, ok: true, value: await job.work(tx) })
+      } catch {
+        if (this.db.inTransaction) this.#rollback.run()
+        return 'run again'
+      }
+    }
     return outcomes
   }
 
