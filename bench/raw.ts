@@ -2,8 +2,8 @@
  * The raw references every Eddy scenario is compared to, measured in the same run: a 4 KB
  * append + fsync loop, bare better-sqlite3 inserts (WAL, synchronous=FULL), an item upsert plus
  * a change record per transaction and per 1,000, a bare group-commit loop with 50 callers, and
- * ordered reads after a position. Each is measured once per run and remembered, so scenarios
- * that share a reference see the same number.
+ * ordered reads after a position. `reference` measures each once per run, for the table of raw
+ * references; the I scenarios measure theirs again, in alternation with Eddy (`paired`).
  */
 import { randomUUID } from 'node:crypto'
 import { closeSync, openSync, fsyncSync, writeSync } from 'node:fs'
@@ -220,9 +220,9 @@ async function measureRead(context: ScenarioContext): Promise<RawResult> {
   for (let shard = 0; shard < 4; shard++) {
     let after = 0
     for (
-      let page = read.all('t', shard, after);
+      let page = read.all('items', shard, after);
       page.length > 0;
-      page = read.all('t', shard, after)
+      page = read.all('items', shard, after)
     ) {
       rows += page.length
       after = page.at(-1)?.seq as number

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { createLogger, open, type Eddy } from '../../src/index.ts'
+import { percentile, roundsOf, type Paired } from '../eddy.ts'
 import { bareGroupCommit } from '../raw.ts'
 import type { Scenario, ScenarioContext, ScenarioResult } from '../types.ts'
 
@@ -29,18 +30,40 @@ const rate = (count: number, startMs: number) =>
   Math.round(count / ((performance.now() - startMs) / 1000))
 
 export const q2Queue: Scenario = async (context) => {
-  // 2,000 sends were only 40 commits, too few to measure on a noisy machine.
-  const count = context.quick ? 10_000 : 20_000
-  const raw = await rawQueue(join(context.tmpDir, 'q2-raw.db'), count)
-  const eddy = await eddyQueue(context, count)
+  // Per round; 2,000 sends were only 40 commits, too few to measure on a noisy machine.
+  const count = context.quick ? 5_000 : 20_000
+  // Raw and Eddy alternate, each round on fresh files, so that noise hits both sides alike.
+  const rounds: { raw: Rates; eddy: Rates }[] = []
+  for (let round = 0; round < roundsOf(context); round++) {
+    const raw = await rawQueue(join(context.tmpDir, `q2-raw-${round}.db`), count)
+    rounds.push({ raw, eddy: await eddyQueue(context, count, round) })
+  }
+  const send = medians(rounds, 'send')
+  const drain = medians(rounds, 'drain')
   const results: ScenarioResult[] = [
-    reference('raw:q2-send', 'bare group commit insert, 50 senders', raw.send),
-    reference('raw:q2-drain', 'bare select 10 + hide, delete 10', raw.drain),
-    versus('Q2', 'queue send, 50 concurrent senders', eddy.send, raw.send, 0.8),
-    versus('Q2', 'queue receive 10 + delete batch', eddy.drain, raw.drain, 0.5),
+    reference('raw:q2-send', 'bare group commit insert, 50 senders', send.reference),
+    reference('raw:q2-drain', 'bare select 10 + hide, delete 10', drain.reference),
+    versus('Q2', 'queue send, 50 concurrent senders', send, 0.8),
+    versus('Q2', 'queue receive 10 + delete batch', drain, 0.5),
   ]
-  results.push(...(await bullmqPeer(count, eddy)))
+  results.push(...(await bullmqPeer(count, { send: send.value, drain: drain.value })))
   return results
+}
+
+/** Messages a second, sending and draining. */
+interface Rates {
+  send: number
+  drain: number
+}
+
+/** Medians over the rounds of Eddy's rate, the raw rate, and their ratio per round. */
+function medians(rounds: { raw: Rates; eddy: Rates }[], kind: keyof Rates): Paired {
+  const median = (values: number[]) => percentile(values, 50)
+  return {
+    value: median(rounds.map((r) => r.eddy[kind])),
+    reference: median(rounds.map((r) => r.raw[kind])),
+    ratio: median(rounds.map((r) => r.eddy[kind] / r.raw[kind])),
+  }
 }
 
 function reference(id: string, name: string, value: number): ScenarioResult {
@@ -57,14 +80,9 @@ function reference(id: string, name: string, value: number): ScenarioResult {
   }
 }
 
-function versus(
-  id: string,
-  name: string,
-  value: number,
-  raw: number,
-  goal: number,
-): ScenarioResult {
-  const ratio = Math.round((value / raw) * 100) / 100
+function versus(id: string, name: string, measured: Paired, goal: number): ScenarioResult {
+  const { value, reference: raw } = measured
+  const ratio = Math.round(measured.ratio * 100) / 100
   return {
     id,
     name,
@@ -79,7 +97,7 @@ function versus(
 }
 
 /** The raw limit: the same rows and statements as Eddy's queue, with nothing around them. */
-async function rawQueue(path: string, count: number): Promise<{ send: number; drain: number }> {
+async function rawQueue(path: string, count: number): Promise<Rates> {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
@@ -129,12 +147,9 @@ async function rawQueue(path: string, count: number): Promise<{ send: number; dr
   return { send, drain }
 }
 
-async function eddyQueue(
-  context: ScenarioContext,
-  count: number,
-): Promise<{ send: number; drain: number }> {
+async function eddyQueue(context: ScenarioContext, count: number, round: number): Promise<Rates> {
   const eddy: Eddy = await open(
-    { store: { path: join(context.tmpDir, 'q2-eddy.db') }, queues: [{ name: 'q' }] },
+    { store: { path: join(context.tmpDir, `q2-eddy-${round}.db`) }, queues: [{ name: 'q' }] },
     { logger: createLogger({ level: 'silent' }) },
   )
   try {
