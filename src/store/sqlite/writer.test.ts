@@ -9,6 +9,8 @@ import { GroupCommitWriter } from './writer.ts'
 /** A transaction object that writes rows of (key, part). */
 interface Tx {
   add(key: string, part: number): Promise<void>
+  /** Ends the transaction, as SQLite does itself on a full disk or an I/O error. */
+  abort(): void
 }
 
 function setup(t: TestContext) {
@@ -26,7 +28,10 @@ function setup(t: TestContext) {
     db,
     () => {
       counts.transactions++
-      return { add: async (key, part) => void insert.run(key, part) }
+      return {
+        add: async (key, part) => void insert.run(key, part),
+        abort: () => db.exec('ROLLBACK'),
+      }
     },
     () => counts.commits++,
   )
@@ -99,4 +104,26 @@ test('writer - a lone failing write leaves nothing and commits nothing', async (
   assert.equal(counts.commits, 0)
   assert.equal(await writer.write(twoRows('b')), 'b')
   assert.equal(rows().length, 2)
+})
+
+test('writer - a write that ends the transaction fails every write of its turn', async (t) => {
+  const { writer, rows } = setup(t)
+  const aborting = async (tx: Tx) => {
+    await tx.add('b', 1)
+    tx.abort()
+    throw new Error('disk full')
+  }
+
+  const results = await Promise.allSettled([
+    writer.write(twoRows('a')),
+    writer.write(aborting),
+    writer.write(twoRows('c')),
+  ])
+
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['rejected', 'rejected', 'rejected'],
+  )
+  assert.deepEqual(rows(), [])
+  assert.equal(await writer.write(twoRows('d')), 'd')
 })

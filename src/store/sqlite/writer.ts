@@ -106,7 +106,15 @@ export class GroupCommitWriter<Tx> {
       return true
     }
 
-    const outcomes = await this.#runAll(jobs, tx, bare)
+    let outcomes: Ran<Tx>
+    try {
+      outcomes = await this.#runAll(jobs, tx, bare)
+    } catch (error) {
+      // SQLite rolled the whole transaction back (disk full, I/O error): every job went with it.
+      if (this.db.inTransaction) this.#rollback.run()
+      for (const job of jobs) job.reject(error)
+      return true
+    }
     if (outcomes === 'run again') return false
     if (outcomes === 'settled') return true
 
@@ -165,6 +173,8 @@ export class GroupCommitWriter<Tx> {
       this.#release.run()
       return { job, ok: true, value }
     } catch (error) {
+      // Some errors end the transaction itself; no savepoint is left to roll back to.
+      if (!this.db.inTransaction) throw error
       this.#rollbackTo.run()
       this.#release.run()
       this.afterRollback(tx)
