@@ -20,18 +20,61 @@ export function benchItem(n: number): { id: string; payload: string; n: number }
   return { id: `item-${n}`, payload: 'p'.repeat(170), n }
 }
 
-/** A throughput result compared with a reference, with a `ratio` goal. */
+/**
+ * A throughput result compared with a reference, with a `ratio` goal. The ratio is `ratio` when
+ * given (the median of paired rounds), else value / reference.
+ */
 export function ratioResult(
   fields: Omit<ScenarioResult, 'ratio' | 'goalKind' | 'referenceName' | 'reference'>,
   reference: { name: string; value: number },
+  ratio = fields.value / reference.value,
 ): ScenarioResult {
   return {
     ...fields,
     reference: reference.value,
     referenceName: reference.name,
-    ratio: fields.value / reference.value,
+    ratio,
     goalKind: 'ratio',
   }
+}
+
+/** How many times a paired measurement alternates the reference and Eddy. */
+export function roundsOf(context: ScenarioContext): number {
+  return context.quick ? 3 : 5
+}
+
+/** Medians of a paired measurement: Eddy's value, the reference's, and their ratio per round. */
+export interface Paired {
+  value: number
+  reference: number
+  ratio: number
+}
+
+/**
+ * Measures the reference and Eddy in turn, `roundsOf(context)` times. On a shared, noisy machine
+ * a burst of other work then slows both sides of a round alike, where one reference measured
+ * minutes before Eddy could land in a burst that Eddy misses, or the reverse.
+ */
+export async function paired(
+  context: ScenarioContext,
+  reference: () => Promise<number>,
+  eddy: () => Promise<number>,
+): Promise<Paired> {
+  const values: number[] = []
+  const references: number[] = []
+  for (let round = 0; round < roundsOf(context); round++) {
+    references.push(await reference())
+    values.push(await eddy())
+  }
+  return {
+    value: median(values),
+    reference: median(references),
+    ratio: median(values.map((value, i) => value / (references[i] as number))),
+  }
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50)
 }
 
 /** The p-th percentile of a list of numbers. */

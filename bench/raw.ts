@@ -2,9 +2,10 @@
  * The raw references every Eddy scenario is compared to, measured in the same run: a 4 KB
  * append + fsync loop, bare better-sqlite3 inserts (WAL, synchronous=FULL), an item upsert plus
  * a change record per transaction and per 1,000, a bare group-commit loop with 50 callers, and
- * ordered reads after a position. Each is measured once per run and remembered, so scenarios
- * that share a reference see the same number.
+ * ordered reads after a position. `reference` measures each once per run, for the table of raw
+ * references; the I scenarios measure theirs again, in alternation with Eddy (`paired`).
  */
+import { randomUUID } from 'node:crypto'
 import { closeSync, openSync, fsyncSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -67,7 +68,21 @@ function database(context: ScenarioContext, name: string): Database.Database {
   return db
 }
 
-const body = JSON.stringify({ id: 'x', payload: 'p'.repeat(160) })
+/**
+ * The rows Eddy stores for a put of `benchItem(n)` (~200 B) to a table whose stream has the
+ * default view type: the item under its JSON-quoted key, and a change record with a random event
+ * id whose body holds the keys, the view type and the new image. Building them is string
+ * concatenation only: the raw loop does no validation, no read of the old item, no async hops.
+ */
+function rowsOf(n: number): { key: string; item: string; eventId: string; record: string } {
+  const id = `item-${n}`
+  const item = `{"id":"${id}","payload":"${'p'.repeat(170)}","n":${n}}`
+  const record = `{"keys":{"id":"${id}"},"streamViewType":"NEW_AND_OLD_IMAGES","newImage":${item}}`
+  return { key: `"${id}"`, item, eventId: randomUUID(), record }
+}
+
+/** A body of the raw insert loop: the record body of one put, ~290 B. */
+const body = rowsOf(0).record
 
 async function measureFsync(context: ScenarioContext): Promise<RawResult> {
   const fd = openSync(join(context.tmpDir, 'fsync.bin'), 'a')
@@ -85,9 +100,8 @@ async function measureInsert(context: ScenarioContext): Promise<RawResult> {
   const insert = db.prepare(
     'INSERT INTO records (stream, shard, event_id, event_name, created_at_ms, size_bytes, body) VALUES (?, 0, ?, ?, ?, ?, ?)',
   )
-  let n = 0
   const value = await rate(durationMs(context), 1, () =>
-    insert.run('s', String(n++), 'INSERT', Date.now(), body.length, body),
+    insert.run('s', randomUUID(), 'INSERT', Date.now(), body.length, body),
   )
   db.close()
   return {
@@ -108,9 +122,9 @@ function itemChange(db: Database.Database): () => void {
   )
   let n = 0
   return () => {
-    const key = `k${n++}`
-    upsert.run('t', key, '', body)
-    insert.run('t', n % 4, key, 'INSERT', Date.now(), body.length, body)
+    const rows = rowsOf(n++)
+    upsert.run('items', rows.key, '', rows.item)
+    insert.run('items', n % 4, rows.eventId, 'INSERT', Date.now(), rows.record.length, rows.record)
   }
 }
 
@@ -134,10 +148,11 @@ async function measureItemChange(
   }
 }
 
-/** 50 callers; each turn of the event loop commits every waiting write in one transaction. */
-async function measureGroupCommit(context: ScenarioContext): Promise<RawResult> {
-  const db = database(context, 'raw-group-commit')
-  const write = itemChange(db)
+/**
+ * A bare group commit: each call of the returned function waits for the next turn of the event
+ * loop, where every waiting call runs `write` once inside one transaction (no savepoints).
+ */
+export function bareGroupCommit(db: Database.Database, write: () => void): () => Promise<void> {
   let pending: (() => void)[] = []
   let scheduled = false
   const flush = () => {
@@ -149,13 +164,18 @@ async function measureGroupCommit(context: ScenarioContext): Promise<RawResult> 
     db.exec('COMMIT')
     for (const resolve of waiting) resolve()
   }
-  const put = () =>
+  return () =>
     new Promise<void>((resolve) => {
       pending.push(resolve)
       if (!scheduled) setImmediate(flush)
       scheduled = true
     })
+}
 
+/** 50 callers; each turn of the event loop commits every waiting write in one transaction. */
+async function measureGroupCommit(context: ScenarioContext): Promise<RawResult> {
+  const db = database(context, 'raw-group-commit')
+  const put = bareGroupCommit(db, itemChange(db))
   const value = await concurrentRate(durationMs(context), 50, put)
   db.close()
   return {
@@ -200,9 +220,9 @@ async function measureRead(context: ScenarioContext): Promise<RawResult> {
   for (let shard = 0; shard < 4; shard++) {
     let after = 0
     for (
-      let page = read.all('t', shard, after);
+      let page = read.all('items', shard, after);
       page.length > 0;
-      page = read.all('t', shard, after)
+      page = read.all('items', shard, after)
     ) {
       rows += page.length
       after = page.at(-1)?.seq as number

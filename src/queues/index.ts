@@ -116,6 +116,8 @@ const sendOptionNames = [
   'messageGroupId',
   'messageDeduplicationId',
 ]
+/** A send only writes through the transaction, so the writer may run it again. */
+const rerunnable = { rerunnable: true }
 
 /** A queue bound to a store. Get one with `eddy.queue(name)`. */
 export class Queue {
@@ -136,7 +138,7 @@ export class Queue {
   async send(body: string, options: SendOptions = {}): Promise<SendResult> {
     rejectUnknownKeys(`Send to queue "${this.name}"`, options, sendOptionNames)
     const message = toNewMessage(this.#row, body, options)
-    const [sent] = await this.store.write((tx) => tx.sendMessages(this.name, [message]))
+    const [sent] = await this.store.write((tx) => tx.sendMessages(this.name, [message]), rerunnable)
     if (!sent) throw new Error(`Queue "${this.name}": the store returned no result for a send`)
     return { ...sent, md5OfMessageAttributes: md5OfAttributes(message.attributes) }
   }
@@ -160,11 +162,13 @@ export class Queue {
     })
     if (valid.length === 0) return { successful: [], failed }
 
-    const sent = await this.store.write((tx) =>
-      tx.sendMessages(
-        this.name,
-        valid.map((v) => v.message),
-      ),
+    const sent = await this.store.write(
+      (tx) =>
+        tx.sendMessages(
+          this.name,
+          valid.map((v) => v.message),
+        ),
+      rerunnable,
     )
     const successful = valid.map(({ id, message }, index) => ({
       id,

@@ -300,6 +300,17 @@ export interface WriteTx {
   setCompatibility(stream: string, mode: CompatibilityMode): Promise<void>
 }
 
+/** How the store may run one write. */
+export interface WriteOptions {
+  /**
+   * The work reads and writes only through `tx`, and nothing it does outlives a run that does
+   * not commit, so the store may run it again in a new transaction. The writer then saves the
+   * savepoint it would give the work, and reruns the turn when one of its writes fails.
+   * Default false.
+   */
+  rerunnable?: boolean
+}
+
 /** Options every engine understands. */
 export interface StoreOptions {
   /** SQLite: path of the database file. Its folder is created when missing. */
@@ -320,7 +331,7 @@ export interface Store {
   readonly location: string
 
   /** Runs `work` in the writer's transaction. `work` must await nothing but `tx` calls. */
-  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>
+  write<T>(work: (tx: WriteTx) => Promise<T>, options?: WriteOptions): Promise<T>
 
   getItem(address: ItemAddress): Promise<Item | undefined>
   /** Items of one partition in sort key order. */

@@ -42,6 +42,9 @@ export type { AttributeType } from './expressions/values.ts'
 export type { Page, QueryOptions, ScanOptions, SortKeyCondition } from './reads.ts'
 export type { ItemUpdate, ReturnValues, WriteOptions, WriteResult } from './writes.ts'
 
+/** Plans only read and write through the transaction, so the writer may run them again. */
+const rerunnable = { rerunnable: true }
+
 /** One element of a batch write. */
 export type BatchWriteRequest<TItem extends object = Item> =
   { put: TItem } | { delete: Partial<TItem> }
@@ -89,7 +92,9 @@ export class Table<TItem extends object = Item> {
   /** Puts and deletes items in one transaction: all of them are written, or none. */
   async batchWrite(requests: BatchWriteRequest<TItem>[]): Promise<WriteResult<TItem>[]> {
     const plans = this.#planBatch(requests)
-    return this.store.write((tx) => runPlans(tx, plans)) as Promise<WriteResult<TItem>[]>
+    return this.store.write((tx) => runPlans(tx, plans), rerunnable) as Promise<
+      WriteResult<TItem>[]
+    >
   }
 
   /** Reads up to 100 items by key, in the order asked; absent items are left out. */
@@ -111,7 +116,7 @@ export class Table<TItem extends object = Item> {
   }
 
   async #run(plan: PlannedWrite): Promise<WriteResult<TItem>> {
-    return (await this.store.write((tx) => plan.run(tx))) as WriteResult<TItem>
+    return (await this.store.write((tx) => plan.run(tx), rerunnable)) as WriteResult<TItem>
   }
 
   #planBatch(requests: BatchWriteRequest<TItem>[]): PlannedWrite[] {

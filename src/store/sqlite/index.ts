@@ -8,8 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EddyError, StoppedError } from '../../errors.ts'
-import type { NewChangeRecord } from '../../streams/types.ts'
-import type { Store, StoreOptions, StreamRow, WriteTx } from '../index.ts'
+import type { Store, StoreOptions, WriteOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
 import { prepareItemQueries, prepareItems } from './items.ts'
 import { migrate } from './migrations.ts'
@@ -19,13 +18,8 @@ import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
 import { prepareTableWrites } from './tables.ts'
 import { prepareSchemaReads, prepareSchemaWrites } from './schemas.ts'
+import { SqliteWriteTx } from './write-tx.ts'
 import { GroupCommitWriter } from './writer.ts'
-
-/** A write transaction that also remembers which streams it appended to and queues it sent to. */
-interface SqliteTx extends WriteTx {
-  readonly appendedStreams: Set<string>
-  readonly sentQueues: Set<string>
-}
 
 /**
  * What a commit changed, for listeners: a stream that got records or a queue that got messages;
@@ -69,7 +63,7 @@ export async function openSqliteStore(options: StoreOptions): Promise<Store> {
 
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const
-  readonly #writer: GroupCommitWriter<SqliteTx>
+  readonly #writer: GroupCommitWriter<SqliteWriteTx>
   readonly #readStatements
   readonly #listeners = new Set<(change: Change) => void>()
   #poll: NodeJS.Timeout | null = null
@@ -93,8 +87,9 @@ class SqliteStore implements Store {
     }
     this.#writer = new GroupCommitWriter(
       writeDb,
-      (nowMs) => makeTx(writes, nowMs),
+      (nowMs) => new SqliteWriteTx(writes, nowMs),
       (tx) => this.#announce(tx),
+      (tx) => tx.forgetLookups(),
     )
     this.#readStatements = {
       items: prepareItems(readDb),
@@ -107,8 +102,8 @@ class SqliteStore implements Store {
     }
   }
 
-  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return this.#writer.write(work)
+  write<T>(work: (tx: WriteTx) => Promise<T>, options?: WriteOptions): Promise<T> {
+    return this.#writer.write(work, options)
   }
 
   async getItem(address: Parameters<Store['getItem']>[0]) {
@@ -221,7 +216,7 @@ class SqliteStore implements Store {
     }
   }
 
-  #announce(tx: SqliteTx): void {
+  #announce(tx: SqliteWriteTx): void {
     const changes: Change[] = [
       ...[...tx.appendedStreams].map((name) => ({ kind: 'stream' as const, name })),
       ...[...tx.sentQueues].map((name) => ({ kind: 'queue' as const, name })),
@@ -250,93 +245,4 @@ class SqliteStore implements Store {
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, index) => index)
-}
-
-type Writes = {
-  items: ReturnType<typeof prepareItems>
-  records: ReturnType<typeof prepareRecordWrites>
-  tables: ReturnType<typeof prepareTableWrites>
-  consumers: ReturnType<typeof prepareConsumerWrites>
-  queues: ReturnType<typeof prepareQueueWrites>
-  schemas: ReturnType<typeof prepareSchemaWrites>
-  receive: ReturnType<typeof prepareQueueReceive>
-  move: ReturnType<typeof prepareQueueMove>
-}
-
-function makeTx(writes: Writes, nowMs: number): SqliteTx {
-  const appendedStreams = new Set<string>()
-  const sentQueues = new Set<string>()
-  // Streams this transaction has read: every table write asks for its stream, and one lookup
-  // per transaction serves all of them. A change forgets the entry, so that a change rolled back
-  // with its savepoint is never remembered.
-  const streams = new Map<string, StreamRow | undefined>()
-  const forget = (row: StreamRow) => {
-    streams.delete(row.name)
-    return row
-  }
-  return {
-    nowMs,
-    appendedStreams,
-    sentQueues,
-    getItem: async (address) => writes.items.get(address),
-    putItem: async (address, item, expiresAtSeconds) =>
-      writes.items.put(address, item, expiresAtSeconds ?? null),
-    deleteItem: async (address) => writes.items.delete(address),
-    expiredItems: async (table, nowSeconds, limit) =>
-      writes.items.expired(table, nowSeconds, limit),
-    appendRecord: async (record: NewChangeRecord) => {
-      appendedStreams.add(record.stream)
-      return writes.records.append(record)
-    },
-    ensureTable: async (name, keys) => writes.tables.ensure(name, keys, nowMs),
-    ensureStream: async (stream) => forget(writes.records.ensureStream(stream, nowMs)),
-    getStream: async (name) => {
-      if (!streams.has(name)) streams.set(name, writes.records.getStream(name))
-      return streams.get(name)
-    },
-    setStreamState: async (name, state) =>
-      forget(writes.records.setStreamState(name, state, nowMs)),
-    ensureConsumer: async (consumer, stream, startAfter) =>
-      writes.consumers.ensure(consumer, stream, startAfter, nowMs),
-    saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
-    ensureQueue: async (queue) => writes.queues.ensure(queue, nowMs),
-    sendMessage: async (queue, body) => {
-      sentQueues.add(queue)
-      return writes.queues.sendBody(queue, body, nowMs)
-    },
-    sendMessages: async (queue, messages) => {
-      sentQueues.add(queue)
-      return writes.queues.send(queue, messages, nowMs)
-    },
-    receiveMessages: async (queue, request) => {
-      // A redrive sends to the dead-letter queue; its long pollers must hear of it.
-      const { messages, redrivenTo } = writes.receive.receive(queue, request, nowMs)
-      if (redrivenTo) sentQueues.add(redrivenTo)
-      return messages
-    },
-    deleteMessage: async (queue, receiptHandle) => writes.receive.delete(queue, receiptHandle),
-    changeVisibility: async (queue, receiptHandle, visibilityTimeoutMs) =>
-      writes.receive.changeVisibility(queue, receiptHandle, visibilityTimeoutMs, nowMs),
-    purgeQueue: async (queue) => writes.receive.purge(queue),
-    moveMessages: async (from, to, afterSequence, max) => {
-      const moved = writes.move.move(from, to, afterSequence, max, nowMs)
-      for (const message of moved) {
-        if (message.to && message.newMessageId) sentQueues.add(message.to)
-      }
-      return moved
-    },
-    trimStream: async (stream, olderThanMs, limit) => {
-      let removed = 0
-      for (let shard = 0; shard < writes.records.shardCount(stream); shard++) {
-        removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed, nowMs)
-        if (removed >= limit) break
-      }
-      return removed
-    },
-    listSchemas: async (stream) => writes.schemas.list(stream),
-    latestSchemaVersion: async (stream) => writes.schemas.latestVersion(stream),
-    addSchema: async (stream, fingerprint, schema) =>
-      writes.schemas.add(stream, fingerprint, schema, nowMs),
-    setCompatibility: async (stream, mode) => writes.schemas.setCompatibility(stream, mode),
-  }
 }

@@ -7,6 +7,9 @@ import type Database from 'better-sqlite3'
 import type { Item } from '../../streams/types.ts'
 import type { ItemAddress, ItemQuery, ItemScan, SortKeyBound, StoredItem } from '../index.ts'
 
+/** JSON text of objects already serialized, so that the same object is not serialized twice. */
+export type JsonTexts = WeakMap<object, string>
+
 interface ItemRow {
   partition_key: string
   sort_key: string | number | Buffer
@@ -40,12 +43,23 @@ export function prepareItems(db: Database.Database) {
   )
 
   return {
-    get(address: ItemAddress): Item | undefined {
+    /** The item at `address`; `texts`, when given, learns the item's stored JSON text. */
+    get(address: ItemAddress, texts?: JsonTexts): Item | undefined {
       const row = select.get(address.table, address.partitionKey, address.sortKey)
-      return row ? (JSON.parse(row.body) as Item) : undefined
+      if (!row) return undefined
+      const item = JSON.parse(row.body) as Item
+      texts?.set(item, row.body)
+      return item
     },
-    put(address: ItemAddress, item: Item, expiresAtSeconds: number | null): void {
+    /** Stores `item`; `texts`, when given, learns the JSON text it was stored as. */
+    put(
+      address: ItemAddress,
+      item: Item,
+      expiresAtSeconds: number | null,
+      texts?: JsonTexts,
+    ): void {
       const body = JSON.stringify(item)
+      texts?.set(item, body)
       upsert.run(address.table, address.partitionKey, address.sortKey, body, expiresAtSeconds)
     },
     delete(address: ItemAddress): void {

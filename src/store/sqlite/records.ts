@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from '../../errors.ts'
 import { formatSequenceNumber, formatShardId } from '../../streams/positions.ts'
 import type { ChangeRecord, NewChangeRecord, StreamViewType } from '../../streams/types.ts'
 import type { ShardStats, StreamDeclaration, StreamRow, TrimmedRecords } from '../index.ts'
+import type { JsonTexts } from './items.ts'
 
 interface RecordRow {
   sequence: number
@@ -48,12 +49,23 @@ const optionalBodyFields = [
   'schemaVersion',
 ] as const
 
-function toBody(record: NewChangeRecord): RecordBody {
-  const body: RecordBody = { keys: record.keys, streamViewType: record.streamViewType }
+/**
+ * The stored body's JSON text: byte for byte what `JSON.stringify` makes of keys, view type and
+ * the optional fields in this order, but an image whose text is in `texts` (the item as just
+ * read or written) is copied rather than serialized again.
+ */
+function toBodyText(record: NewChangeRecord, texts: JsonTexts | undefined): string {
+  let text = `{"keys":${JSON.stringify(record.keys)}`
+  text += `,"streamViewType":${JSON.stringify(record.streamViewType)}`
   for (const field of optionalBodyFields) {
-    if (record[field] !== undefined) (body as Record<string, unknown>)[field] = record[field]
+    const value = record[field]
+    if (value === undefined) continue
+    const valueText =
+      (typeof value === 'object' && value !== null && texts?.get(value)) || JSON.stringify(value)
+    // JSON.stringify leaves out a property whose value it cannot hold (a function, a symbol).
+    if (valueText !== undefined) text += `,"${field}":${valueText}`
   }
-  return body
+  return `${text}}`
 }
 
 function toChangeRecord(row: RecordRow): ChangeRecord {
@@ -138,8 +150,9 @@ export function prepareRecordWrites(db: Database.Database) {
   }
 
   return {
-    append(record: NewChangeRecord): number {
-      const text = JSON.stringify(toBody(record))
+    /** Appends a record; `texts` holds the JSON text of images already serialized. */
+    append(record: NewChangeRecord, texts?: JsonTexts): number {
+      const text = toBodyText(record, texts)
       const result = insert.run(
         record.stream,
         record.shard,
