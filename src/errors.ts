@@ -84,3 +84,14 @@ export function describe(value: unknown): string {
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
+
+/**
+ * A consumer shard's lease was taken over (it expired, or a replay revoked it): the write that
+ * would have moved its checkpoint was refused, and the worker stops.
+ */
+export class LeaseLostError extends ConflictError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LeaseLostError'
+  }
+}

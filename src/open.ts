@@ -8,9 +8,13 @@ import { defaultStorePath, validateConfig, type EddyConfig } from './config/inde
 import {
   ConsumerRunner,
   deadLetterQueueOf,
+  prometheusText,
   resolveConsumer,
   type ResolvedConsumer,
+  type RunnerOptions,
+  type ShardMetrics,
 } from './consumers/index.ts'
+import { replay, type ReplayOptions, type ReplayResult } from './consumers/replay.ts'
 import { NotFoundError, StoppedError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
@@ -25,6 +29,8 @@ export interface OpenOptions {
   logger?: Logger
   /** Overrides the config's store path. */
   storePath?: string
+  /** Overrides the config's lease timings. */
+  leases?: RunnerOptions
 }
 
 const retentionIntervalMs = 60_000
@@ -36,12 +42,15 @@ export class Eddy {
   readonly #consumers: Map<string, ResolvedConsumer>
   #runner: ConsumerRunner | null = null
   #retention: NodeJS.Timeout | null = null
+  readonly #leases: RunnerOptions
 
   constructor(
     readonly store: Store,
     readonly log: Logger,
     config: EddyConfig,
+    leases: RunnerOptions = {},
   ) {
+    this.#leases = { ...config.leases, ...leases }
     this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
     this.#queues = new Map((config.queues ?? []).map((q) => [q.name, q]))
@@ -111,7 +120,7 @@ export class Eddy {
   /** Runs the consumers and the retention trimmer until `stop`. */
   async start(): Promise<void> {
     if (this.#runner) return
-    this.#runner = new ConsumerRunner(this.store, this.log)
+    this.#runner = new ConsumerRunner(this.store, this.log, this.#leases)
     await this.#runner.start(this.consumers())
     this.#retention = setInterval(() => void this.#trim(), retentionIntervalMs)
     this.#retention.unref()
@@ -128,6 +137,45 @@ export class Eddy {
 
   async status(): Promise<StatusReport> {
     return readStatus(this.store)
+  }
+
+  /** The runner of `start()`, for its lease states; null before `start` and after `stop`. */
+  get runner(): ConsumerRunner | null {
+    return this.#runner
+  }
+
+  /**
+   * Counters of every (consumer, shard) this process has run since `start`: invocations,
+   * records, errors, throttles, duration, iterator age, dead-lettered, filtered out, expired.
+   */
+  metrics(): ShardMetrics[] {
+    return this.#runner?.metrics.snapshot() ?? []
+  }
+
+  /** The same metrics in the Prometheus text format. */
+  prometheusMetrics(): string {
+    return prometheusText(this.metrics())
+  }
+
+  /**
+   * Moves a consumer's checkpoints to a sequence number or a time, in every shard; the process
+   * running a shard loses its lease and the shard restarts from the new checkpoint.
+   */
+  async replay(consumer: string, options: ReplayOptions): Promise<ReplayResult[]> {
+    const found = this.#consumers.get(consumer)
+    if (!found) {
+      throw new NotFoundError(`Consumer "${consumer}" is not declared: known consumers are ${list(this.#consumers)}`)
+    }
+    return replay(this.store, found, options)
+  }
+
+  /** Disables or enables a consumer in every process sharing the store; checkpoints stay. */
+  async setEnabled(consumer: string, enabled: boolean): Promise<void> {
+    if (!this.#consumers.has(consumer)) {
+      throw new NotFoundError(`Consumer "${consumer}" is not declared: known consumers are ${list(this.#consumers)}`)
+    }
+    await this.store.write((tx) => tx.setConsumerEnabled(consumer, enabled))
+    await this.#runner?.tick()
   }
 
   /** Runs the dead letters of `queue` through their consumers' record handlers again. */
@@ -148,10 +196,7 @@ export class Eddy {
   async #registerConsumer(consumer: ResolvedConsumer): Promise<void> {
     const table = this.#tables.get(consumer.stream)
     const shardCount = table?.stream?.shards ?? 0
-    const startAfter =
-      consumer.startingPosition === 'latest'
-        ? await this.store.lastSequences(consumer.stream, shardCount)
-        : new Array<number>(shardCount).fill(0)
+    const startAfter = await startingCheckpoints(this.store, consumer, shardCount)
     await this.store.write((tx) => tx.ensureConsumer(consumer.name, consumer.stream, startAfter))
   }
 
@@ -162,6 +207,19 @@ export class Eddy {
       this.log.warn({ err: error }, 'trimming expired records failed; it is tried again in a minute')
     }
   }
+}
+
+/** Where a new consumer starts in each shard: its first checkpoints. */
+async function startingCheckpoints(
+  store: Store,
+  consumer: ResolvedConsumer,
+  shardCount: number,
+): Promise<number[]> {
+  const position = consumer.startingPosition
+  if (position === 'latest') return store.lastSequences(consumer.stream, shardCount)
+  if (position === 'oldest') return new Array<number>(shardCount).fill(0)
+  const shards = Array.from({ length: shardCount }, (_, shard) => shard)
+  return Promise.all(shards.map((shard) => store.sequenceBefore(consumer.stream, shard, position.atTimestampMs)))
 }
 
 function list(map: Map<string, unknown>): string {
@@ -179,7 +237,7 @@ export async function open(config: EddyConfig, options: OpenOptions = {}): Promi
     durability: valid.store?.durability,
     pollIntervalMs: valid.store?.pollIntervalMs,
   })
-  const eddy = new Eddy(store, log, valid)
+  const eddy = new Eddy(store, log, valid, options.leases)
   try {
     await eddy.register()
   } catch (error) {

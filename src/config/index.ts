@@ -29,6 +29,11 @@ export interface EddyConfig {
   consumers?: ConsumerDefinition<any>[]
   queues?: QueueDefinition[]
   log?: { level?: LogLevel }
+  /**
+   * Leases of consumer shards: how long one lasts without renewal (default 10,000 ms; a killed
+   * process's shards are taken over after it) and how often it is renewed (default a third).
+   */
+  leases?: { leaseExpiryMs?: number; leaseRenewIntervalMs?: number }
 }
 
 /** Identity function that gives the config its type, for autocompletion in the config file. */
@@ -60,6 +65,13 @@ const configSchema = z
       )
       .optional(),
     log: z.object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() }).optional(),
+    leases: z
+      .object({
+        leaseExpiryMs: z.number().int().min(100).max(600_000).optional(),
+        leaseRenewIntervalMs: z.number().int().min(20).max(300_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 

@@ -1,5 +1,16 @@
 /** `eddy status`: checkpoints, lag and errors per consumer and shard, and queue depths. */
+import type { ConsumerShardStatus } from '../../observe/status.ts'
 import { formatDuration, openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+
+/** `retrying` says since when, on which record, at which attempt, and when it expires. */
+function stateText(shard: ConsumerShardStatus): string {
+  if (shard.state !== 'retrying') return shard.state
+  const expires = shard.expiresInMs === null ? '' : `, expires in ${formatDuration(Math.max(0, shard.expiresInMs))}`
+  return (
+    `blocked since ${shard.blockedSince} on ${shard.blockingSequenceNumber} ` +
+    `(attempt ${shard.attempt}${expires})`
+  )
+}
 
 export async function statusCommand(options: CommonOptions): Promise<void> {
   const eddy = await openFromCli(options)
@@ -12,16 +23,19 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
       status.streams.map((s) => [s.stream, s.shards, s.records, formatDuration(s.oldestRecordAgeMs)]),
     )
     printTable(
-      ['consumer', 'shard', 'checkpoint', 'behind', 'iterator age', 'delivered', 'errors', 'dead-lettered', 'last error'],
+      ['consumer', 'shard', 'state', 'checkpoint', 'behind', 'iterator age', 'delivered', 'errors', 'dead-lettered', 'filtered', 'lost', 'last error'],
       status.consumers.map((c) => [
         c.consumer,
         c.shard,
+        stateText(c),
         c.checkpoint,
         c.behind,
         formatDuration(c.iteratorAgeMs),
         c.delivered,
         c.errors,
         c.deadLettered,
+        c.filteredOut,
+        c.expired,
         c.lastError,
       ]),
     )

@@ -11,7 +11,9 @@ import { EddyError } from '../../errors.ts'
 import type { NewChangeRecord } from '../../streams/types.ts'
 import type { Store, StoreOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
+import { prepareIdempotencyWrites } from './idempotency.ts'
 import { prepareItems } from './items.ts'
+import { prepareLeaseWrites } from './leases.ts'
 import { migrate } from './migrations.ts'
 import { prepareQueueReads, prepareQueueWrites } from './queues.ts'
 import { prepareRecordReads, prepareRecordWrites } from './records.ts'
@@ -67,6 +69,8 @@ class SqliteStore implements Store {
       items: prepareItems(writeDb),
       records: prepareRecordWrites(writeDb),
       consumers: prepareConsumerWrites(writeDb),
+      leases: prepareLeaseWrites(writeDb),
+      idempotency: prepareIdempotencyWrites(writeDb),
       queues: prepareQueueWrites(writeDb),
     }
     this.#writer = new GroupCommitWriter(
@@ -117,6 +121,14 @@ class SqliteStore implements Store {
 
   async listConsumerShards() {
     return this.#reads.consumers.list()
+  }
+
+  async getConsumerShard(consumer: string, shard: number) {
+    return this.#reads.consumers.get(consumer, shard)
+  }
+
+  async sequenceBefore(stream: string, shard: number, timeMs: number) {
+    return this.#reads.consumers.sequenceBefore(stream, shard, timeMs)
   }
 
   async listQueues() {
@@ -174,6 +186,8 @@ type Writes = {
   items: ReturnType<typeof prepareItems>
   records: ReturnType<typeof prepareRecordWrites>
   consumers: ReturnType<typeof prepareConsumerWrites>
+  leases: ReturnType<typeof prepareLeaseWrites>
+  idempotency: ReturnType<typeof prepareIdempotencyWrites>
   queues: ReturnType<typeof prepareQueueWrites>
 }
 
@@ -193,6 +207,20 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     ensureConsumer: async (consumer, stream, startAfter) =>
       writes.consumers.ensure(consumer, stream, startAfter, nowMs),
     saveProgress: async (progress) => writes.consumers.save(progress, nowMs),
+    moveCheckpoint: async (consumer, shard, checkpoint) => {
+      writes.consumers.moveCheckpoint(consumer, shard, checkpoint)
+      writes.leases.revoke(consumer, shard)
+    },
+    setConsumerEnabled: async (consumer, enabled) => writes.consumers.setEnabled(consumer, enabled),
+    acquireLease: async (lease, expiryMs) => writes.leases.acquire(lease, expiryMs, nowMs),
+    renewLease: async (lease, expiryMs) => writes.leases.renew(lease, expiryMs, nowMs),
+    releaseLease: async (lease) => writes.leases.release(lease),
+    heartbeatProcess: async (owner, expiryMs) => writes.leases.heartbeat(owner, expiryMs, nowMs),
+    forgetProcess: async (owner) => writes.leases.forget(owner),
+    claimIdempotencyKey: async (key, expiryMs) => writes.idempotency.claim(key, expiryMs, nowMs),
+    completeIdempotencyKey: async (key, ttlMs) => writes.idempotency.complete(key, ttlMs, nowMs),
+    failIdempotencyKey: async (key, error, ttlMs) =>
+      writes.idempotency.fail(key, error, ttlMs, nowMs),
     ensureQueue: async (queue, visibilityTimeoutMs) =>
       writes.queues.ensure(queue, visibilityTimeoutMs, nowMs),
     sendMessage: async (queue, body) => writes.queues.send(queue, body, nowMs),
@@ -202,6 +230,8 @@ function makeTx(writes: Writes, nowMs: number): SqliteTx {
     trimStream: async (stream, olderThanMs, limit) => {
       let removed = 0
       for (let shard = 0; shard < writes.records.shardCount(stream); shard++) {
+        // Records a consumer had not finished are counted as lost before they go.
+        writes.consumers.countLost(stream, shard, olderThanMs, limit - removed)
         removed += writes.records.trimShard(stream, shard, olderThanMs, limit - removed)
         if (removed >= limit) break
       }

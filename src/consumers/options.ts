@@ -1,0 +1,82 @@
+/**
+ * The validation schema of a consumer definition, in one place: every option with its range.
+ * `defineConsumer` and the config file both check definitions against it.
+ */
+import { z } from 'zod'
+import { namePattern } from '../tables/definition.ts'
+import { recordFilterSchema } from './filters.ts'
+
+const fn = (message: string) => z.custom<never>((value) => typeof value === 'function', { message })
+
+/** -1 (no limit) or an integer in [min, max]. */
+function limitOrUnlimited(min: number, max: number, unit: string) {
+  return z
+    .number()
+    .int()
+    .refine((value) => value === -1 || (value >= min && value <= max), {
+      message: `use -1 (no limit) or ${min} to ${max.toLocaleString('en')} ${unit}`,
+    })
+}
+
+const startingPositionSchema = z.union([
+  z.literal('oldest'),
+  z.literal('latest'),
+  z.object({ atTimestampMs: z.number().int().min(0) }).strict(),
+])
+
+const failureModeSchema = z.union([
+  z.literal('log'),
+  z.literal('retry'),
+  z.object({ deadLetter: z.string().regex(namePattern, 'name the dead-letter queue') }).strict(),
+])
+
+export const consumerDefinitionSchema = z
+  .object({
+    name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
+    stream: z.string().min(1, 'name the stream to read'),
+    handleRecord: fn('handleRecord must be a function (record, context) => void').optional(),
+    handleBatch: fn('handleBatch must be a function (records, context) => void').optional(),
+    batchSize: z.number().int().min(1).max(10_000).optional(),
+    batchingWindowSeconds: z.number().min(0).max(300).optional(),
+    maxBatchBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(6 * 1024 * 1024)
+      .optional(),
+    startingPosition: startingPositionSchema.optional(),
+    filters: z.array(recordFilterSchema).max(5).optional(),
+    parallelization: z.number().int().min(1).max(10).optional(),
+    enabled: z.boolean().optional(),
+    handlerTimeoutMs: z.number().int().min(1).max(900_000).optional(),
+    onFailure: failureModeSchema.optional(),
+    maxRetryAttempts: limitOrUnlimited(0, 10_000, 'retries').optional(),
+    maxRecordAgeSeconds: limitOrUnlimited(60, 604_800, 'seconds (1 minute to 7 days)').optional(),
+    retryBackoff: z
+      .object({
+        initialMs: z.number().int().min(1).max(3_600_000).optional(),
+        maxMs: z.number().int().min(1).max(3_600_000).optional(),
+      })
+      .strict()
+      .optional(),
+    bisectBatchOnError: z.boolean().optional(),
+    parkFailingKeys: z.boolean().optional(),
+  })
+  .superRefine((definition, context) => {
+    const issue = (path: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [path], message })
+    const handlers = [definition.handleRecord, definition.handleBatch].filter(Boolean).length
+    if (handlers !== 1) {
+      issue('handleRecord', 'give exactly one of handleRecord (per record) and handleBatch')
+    }
+    if (definition.bisectBatchOnError && definition.handleRecord) {
+      issue('bisectBatchOnError', 'applies to handleBatch; handleRecord already isolates records')
+    }
+    if (definition.parkFailingKeys && definition.handleBatch) {
+      issue('parkFailingKeys', 'applies to handleRecord only')
+    }
+    const backoff = definition.retryBackoff
+    if (backoff?.initialMs && backoff.maxMs && backoff.initialMs > backoff.maxMs) {
+      issue('retryBackoff', 'initialMs must not exceed maxMs')
+    }
+  })
