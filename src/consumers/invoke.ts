@@ -72,7 +72,7 @@ export async function invokeRecordHandler(
 ): Promise<Error | null> {
   const recordLog = recordLogger(log, consumer.name, record)
   const context = contextFor(consumer.name, attempt, recordLog, environment)
-  const { handleRecord, handleBatch } = consumer
+  const handleRecord = consumer.handleRecord
   if (handleRecord) {
     return (await withTimeout(consumer, () => handleRecord(record, context))).error
   }
