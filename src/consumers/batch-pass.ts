@@ -9,7 +9,7 @@
 import type { ChangeRecord } from '../streams/types.ts'
 import { matchesFilters } from './filters.ts'
 import { invokeBatchHandler, type TxWork } from './invoke.ts'
-import { block, countFailure, emptyPass, type Pass, type PassContext } from './pass.ts'
+import { block, countFailure, emptyPass, trackOf, type Pass, type PassContext } from './pass.ts'
 import { exhaustedBy, isTooOld, tooOldError } from './retry-policy.ts'
 
 /** The first failure of a pass: where it starts and which records the failing call covered. */
@@ -49,7 +49,7 @@ function classify(context: PassContext, records: ChangeRecord[], pass: Pass): Ch
     }
     if (isTooOld(consumer, record, nowMs)) {
       const error = tooOldError(consumer, record, nowMs)
-      pass.statuses[index] = { kind: 'failed', error, track: { failures: 0, firstFailedMs: nowMs } }
+      pass.statuses[index] = { kind: 'failed', error, track: trackOf(context, record, nowMs) }
       return false
     }
     return true

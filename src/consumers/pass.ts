@@ -81,3 +81,8 @@ export function block(pass: Pass, blocking: Blocking): void {
     pass.blocking = blocking
   }
 }
+
+/** The failures so far of a record, without counting a new one. */
+export function trackOf(context: PassContext, record: ChangeRecord, nowMs: number): FailureTrack {
+  return context.tracks.get(Number(record.sequenceNumber)) ?? { failures: 0, firstFailedMs: nowMs }
+}

@@ -9,7 +9,7 @@
 import type { ChangeRecord } from '../streams/types.ts'
 import { matchesFilters } from './filters.ts'
 import { invokeRecordHandler, type TxWork } from './invoke.ts'
-import { block, countFailure, emptyPass, type Pass, type PassContext } from './pass.ts'
+import { block, countFailure, emptyPass, trackOf, type Pass, type PassContext } from './pass.ts'
 import { exhaustedBy, isTooOld, tooOldError } from './retry-policy.ts'
 
 interface LaneState {
@@ -29,20 +29,16 @@ export async function runRecordPass(context: PassContext, records: ChangeRecord[
   return pass
 }
 
-/** Marks records already done, filtered or too old; spreads the others over lanes. */
+/** Marks records already done or filtered out; spreads the others over lanes. */
 function classify(context: PassContext, records: ChangeRecord[], pass: Pass): number[][] {
   const { consumer } = context
   const lanes: number[][] = Array.from({ length: consumer.parallelization }, () => [])
-  const nowMs = Date.now()
 
   records.forEach((record, index) => {
     const sequence = Number(record.sequenceNumber)
     if (context.done.has(sequence)) pass.statuses[index] = { kind: 'done' }
     else if (!matchesFilters(record, consumer.filters)) pass.statuses[index] = { kind: 'filtered' }
-    else if (isTooOld(consumer, record, nowMs)) {
-      const error = tooOldError(consumer, record, nowMs)
-      pass.statuses[index] = { kind: 'failed', error, track: { failures: 0, firstFailedMs: nowMs } }
-    } else lanes[laneOf(record, consumer.parallelization)]?.push(index)
+    else lanes[laneOf(record, consumer.parallelization)]?.push(index)
   })
   return lanes.filter((lane) => lane.length > 0)
 }
@@ -69,6 +65,13 @@ async function runLane(
     const record = records[index] as ChangeRecord
     if (state.parkedKeys.has(keyOf(record))) continue
 
+    // Checked in turn, not up front: a record behind a blocked one waits, even a too-old one.
+    const nowMs = Date.now()
+    if (isTooOld(context.consumer, record, nowMs)) {
+      const error = tooOldError(context.consumer, record, nowMs)
+      state.pass.statuses[index] = { kind: 'failed', error, track: trackOf(context, record, nowMs) }
+      continue
+    }
     await runRecord(context, record, index, state)
   }
 }

@@ -90,7 +90,10 @@ test('consumer batches - bisect isolates the failing record without spending att
 
   assert.deepEqual(calls, ['1:u1,u2,u3,u4', '1:u1,u2', '1:u3,u4', '1:u3', '1:u4'])
   const letters = await eddy.queue('dlq').receive({ max: 10 })
-  assert.deepEqual(letters.map((m) => JSON.parse(m.body).record.keys.id), ['u3'])
+  assert.deepEqual(
+    letters.map((m) => JSON.parse(m.body).record.keys.id),
+    ['u3'],
+  )
   await eddy.close()
 })
 
@@ -107,7 +110,8 @@ test('consumer batches - bisect with partial failure uses the reported records',
       handleBatch: (records) => {
         calls.push(ids(records))
         const u2 = records.find((record) => idOf(record) === 'u2')
-        if (u2 && failures++ < 1) return { batchItemFailures: [{ itemIdentifier: u2.sequenceNumber }] }
+        if (u2 && failures++ < 1)
+          return { batchItemFailures: [{ itemIdentifier: u2.sequenceNumber }] }
       },
     },
   ])
@@ -175,9 +179,15 @@ test('consumer batches - batchSize and maxBatchBytes cut batches', async () => {
   using dir2 = tempDir()
   const bytes: number[] = []
   const eddy2 = await openFixture(dir2.path, [
-    { name: 'bytes', stream: 'users', maxBatchBytes: 1024, handleBatch: (r) => void bytes.push(r.length) },
+    {
+      name: 'bytes',
+      stream: 'users',
+      maxBatchBytes: 1024,
+      handleBatch: (r) => void bytes.push(r.length),
+    },
   ])
-  for (let i = 0; i < 4; i++) await eddy2.table('users').put({ id: `big${i}`, blob: 'x'.repeat(400) })
+  for (let i = 0; i < 4; i++)
+    await eddy2.table('users').put({ id: `big${i}`, blob: 'x'.repeat(400) })
   await eddy2.start()
   await eddy2.waitUntilCaughtUp()
   assert.deepEqual(bytes, [2, 2])
@@ -188,7 +198,12 @@ test('consumer batches - the batching window gathers records written apart', asy
   using dir = tempDir()
   const sizes: number[] = []
   const eddy = await openFixture(dir.path, [
-    { name: 'c', stream: 'users', batchingWindowSeconds: 0.3, handleBatch: (r) => void sizes.push(r.length) },
+    {
+      name: 'c',
+      stream: 'users',
+      batchingWindowSeconds: 0.3,
+      handleBatch: (r) => void sizes.push(r.length),
+    },
   ])
   await eddy.start()
   await putUsers(eddy, ['a'])

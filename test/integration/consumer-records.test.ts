@@ -74,7 +74,8 @@ test('consumer records - parallelization runs keys side by side and keeps order 
       },
     },
   ])
-  for (let v = 0; v < 5; v++) for (const id of ['k1', 'k2', 'k3', 'k4', 'k5', 'k6']) await eddy.table('users').put({ id, v })
+  for (let v = 0; v < 5; v++)
+    for (const id of ['k1', 'k2', 'k3', 'k4', 'k5', 'k6']) await eddy.table('users').put({ id, v })
   await eddy.start()
   await eddy.waitUntilCaughtUp()
   for (const list of perKey.values()) assert.deepEqual(list, [0, 1, 2, 3, 4])
@@ -125,7 +126,8 @@ test('consumer records - handlerTimeoutMs counts a handler that hangs as failed'
       onFailure: 'log',
       handlerTimeoutMs: 30,
       handleRecord: async (record) => {
-        if (idOf(record) === 'u1') await new Promise((resolve) => setTimeout(resolve, 10_000).unref())
+        if (idOf(record) === 'u1')
+          await new Promise((resolve) => setTimeout(resolve, 10_000).unref())
         seen.push(idOf(record))
       },
     },
