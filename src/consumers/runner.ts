@@ -67,8 +67,8 @@ export class ConsumerRunner {
     this.#consumers = new Map(consumers.filter((c) => c.enabled).map((c) => [c.name, c]))
     this.#unsubscribe = this.store.onAppend((stream) => this.#wake(stream))
     await this.tick()
+    // Not unref'd: a started runner keeps the process alive, as a server would, until `stop`.
     this.#timer = setInterval(() => void this.tick(), this.#renewIntervalMs)
-    this.#timer.unref()
   }
 
   /** Stops every worker after the calls in its handler, waits for its checkpoint, gives back the leases. */
