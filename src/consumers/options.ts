@@ -18,11 +18,21 @@ function limitOrUnlimited(min: number, max: number, unit: string) {
     })
 }
 
-const startingPositionSchema = z.union([
-  z.literal('oldest'),
-  z.literal('latest'),
-  z.object({ atTimestampMs: z.number().int().min(0) }).strict(),
-])
+/** A number in [min, max]; the message says the range and the unit. */
+function range(min: number, max: number, unit: string, integer = true) {
+  const message = `use ${min.toLocaleString('en')} to ${max.toLocaleString('en')} ${unit}`
+  const number = integer ? z.number({ message }).int({ message }) : z.number({ message })
+  return number.min(min, message).max(max, message)
+}
+
+const startingPositionSchema = z.union(
+  [
+    z.literal('oldest'),
+    z.literal('latest'),
+    z.object({ atTimestampMs: z.number().int().min(0) }).strict(),
+  ],
+  { message: "use 'oldest', 'latest' or { atTimestampMs: milliseconds since the epoch }" },
+)
 
 const failureModeSchema = z.union([
   z.literal('log'),
@@ -36,19 +46,14 @@ export const consumerDefinitionSchema = z
     stream: z.string().min(1, 'name the stream to read'),
     handleRecord: fn('handleRecord must be a function (record, context) => void').optional(),
     handleBatch: fn('handleBatch must be a function (records, context) => void').optional(),
-    batchSize: z.number().int().min(1).max(10_000).optional(),
-    batchingWindowSeconds: z.number().min(0).max(300).optional(),
-    maxBatchBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(6 * 1024 * 1024)
-      .optional(),
+    batchSize: range(1, 10_000, 'records').optional(),
+    batchingWindowSeconds: range(0, 300, 'seconds', false).optional(),
+    maxBatchBytes: range(1024, 6 * 1024 * 1024, 'bytes').optional(),
     startingPosition: startingPositionSchema.optional(),
     filters: z.array(recordFilterSchema).max(5).optional(),
-    parallelization: z.number().int().min(1).max(10).optional(),
+    parallelization: range(1, 10, 'batches in flight per shard').optional(),
     enabled: z.boolean().optional(),
-    handlerTimeoutMs: z.number().int().min(1).max(900_000).optional(),
+    handlerTimeoutMs: range(1, 900_000, 'milliseconds (15 minutes)').optional(),
     onFailure: failureModeSchema.optional(),
     maxRetryAttempts: limitOrUnlimited(0, 10_000, 'retries').optional(),
     maxRecordAgeSeconds: limitOrUnlimited(60, 604_800, 'seconds (1 minute to 7 days)').optional(),
