@@ -4,8 +4,10 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { EddyError } from '../errors.ts'
+import { setEnabledCommand } from './commands/consumers.ts'
 import { devCommand } from './commands/dev.ts'
 import { reprocessCommand } from './commands/dlq.ts'
+import { replayCommand } from './commands/replay.ts'
 import { statusCommand } from './commands/status.ts'
 
 function positiveInteger(value: string): number {
@@ -46,6 +48,24 @@ withCommonOptions(dlq.command('reprocess'))
   .option('--json', 'print the summary as one JSON object')
   .addHelpText('after', '\nExample:\n  eddy dlq reprocess ratings-dlq --config examples/movies/eddy.config.ts')
   .action(reprocessCommand)
+
+withCommonOptions(program.command('replay'))
+  .description("move a consumer's checkpoints back to a sequence number or a time (asks first)")
+  .argument('<consumer>', 'the consumer to replay')
+  .requiredOption('--from <position>', 'sequence number, ISO 8601 time, or ms:<epoch milliseconds>')
+  .option('--yes', 'do not ask for a confirmation')
+  .option('--json', 'print the moves as one JSON object')
+  .addHelpText('after', '\nExamples:\n  eddy replay search-index --from 2026-01-31T12:00:00Z\n  eddy replay search-index --from 00000000000000000042 --yes')
+  .action(replayCommand)
+
+const consumers = program.command('consumers').description('consumers in the store')
+for (const enabled of [true, false]) {
+  withCommonOptions(consumers.command(enabled ? 'enable' : 'disable'))
+    .description(enabled ? 'resume a consumer from its checkpoint' : 'pause a consumer; its checkpoint stays')
+    .argument('<consumer>', 'the consumer')
+    .option('--json', 'print the result as one JSON object')
+    .action(setEnabledCommand(enabled))
+}
 
 try {
   await program.parseAsync()

@@ -4,12 +4,15 @@
  * longer save its old checkpoint; the runner takes the lease again and starts from the new one.
  */
 import { ValidationError, describe } from '../errors.ts'
-import type { Store } from '../store/index.ts'
+import type { ConsumerShardRow, Store } from '../store/index.ts'
 import { formatShardId, parseSequenceNumber } from '../streams/positions.ts'
 import type { ResolvedConsumer } from './definition.ts'
 
 /** Where to replay from: the record with this sequence number on, or records created since a time. */
-export type ReplayOptions = { fromSequenceNumber: string } | { fromTimeMs: number }
+export type ReplayOptions = ({ fromSequenceNumber: string } | { fromTimeMs: number }) & {
+  /** Only compute the moves; change nothing. */
+  dryRun?: boolean
+}
 
 /** One shard's move. */
 export interface ReplayResult {
@@ -30,11 +33,16 @@ export async function replay(
     shards.map((row) => targetOf(store, row.stream, row.shard, options)),
   )
 
+  if (options.dryRun) return results(shards, targets)
   await store.write(async (tx) => {
     for (const [index, row] of shards.entries()) {
       await tx.moveCheckpoint(row.consumer, row.shard, targets[index] as number)
     }
   })
+  return results(shards, targets)
+}
+
+function results(shards: ConsumerShardRow[], targets: number[]): ReplayResult[] {
   return shards.map((row, index) => ({
     shard: formatShardId(row.shard),
     previousCheckpoint: row.checkpoint,
