@@ -8,6 +8,7 @@ import type { WriteTx } from '../store/index.ts'
 import type { ChangeRecord, Item } from '../streams/types.ts'
 import type { RecordFilter } from './filters.ts'
 import type { IdempotencyKeys } from './idempotency.ts'
+import { bindIsolatedHandler } from './isolated.ts'
 import { consumerDefinitionSchema } from './options.ts'
 
 export { consumerDefinitionSchema } from './options.ts'
@@ -85,8 +86,19 @@ export interface ConsumerDefinition<TItem extends object = Item> {
   parallelization?: number
   /** False: the consumer does not run; its checkpoint stays. Default true. */
   enabled?: boolean
-  /** Longest run of one handler call, 1 ms to 15 minutes; past it the call counts as failed. */
+  /**
+   * Longest run of one handler call, 1 ms to 15 minutes; past it the call counts as failed. An
+   * in-process handler is abandoned, not stopped (it may keep running); an isolated one is.
+   */
   handlerTimeoutMs?: number
+  /**
+   * Instead of `handleRecord` or `handleBatch`: run the handler in worker threads, loaded from a
+   * module. `module` is a path (from the current folder) or a file URL; `exportName` names the
+   * function (default `handleRecord`); `batch: true` makes it a batch handler. A runaway call is
+   * ended at `handlerTimeoutMs`. Records cross to the thread as copies; isolated handlers cannot
+   * use `context.transact` or the idempotency helper.
+   */
+  isolation?: { module: string; exportName?: string; batch?: boolean }
   /** Default `'retry'`, as on AWS. */
   onFailure?: FailureMode
   /** Retries after the first attempt: -1 (unlimited) or 0 to 10,000. Default -1 for `'retry'`, 0 otherwise. */
@@ -115,6 +127,7 @@ export interface ResolvedConsumer {
   parallelization: number
   enabled: boolean
   handlerTimeoutMs: number | null
+  isolation: { module: string; exportName: string; batch: boolean } | null
   onFailure: FailureMode
   /** -1 for unlimited. */
   maxRetryAttempts: number
@@ -149,7 +162,7 @@ export function defineConsumer<TItem extends object = Item>(
 export function resolveConsumer(definition: ConsumerDefinition): ResolvedConsumer {
   const onFailure = definition.onFailure ?? 'retry'
   const maxRecordAgeSeconds = definition.maxRecordAgeSeconds ?? -1
-  return {
+  const resolved: ResolvedConsumer = {
     name: definition.name,
     stream: definition.stream,
     handleRecord: definition.handleRecord ?? null,
@@ -162,6 +175,13 @@ export function resolveConsumer(definition: ConsumerDefinition): ResolvedConsume
     parallelization: definition.parallelization ?? 1,
     enabled: definition.enabled ?? true,
     handlerTimeoutMs: definition.handlerTimeoutMs ?? null,
+    isolation: definition.isolation
+      ? {
+          module: definition.isolation.module,
+          exportName: definition.isolation.exportName ?? 'handleRecord',
+          batch: definition.isolation.batch ?? false,
+        }
+      : null,
     onFailure,
     maxRetryAttempts: definition.maxRetryAttempts ?? (onFailure === 'retry' ? -1 : 0),
     maxRecordAgeMs: maxRecordAgeSeconds === -1 ? -1 : maxRecordAgeSeconds * 1000,
@@ -172,6 +192,8 @@ export function resolveConsumer(definition: ConsumerDefinition): ResolvedConsume
     bisectBatchOnError: definition.bisectBatchOnError ?? false,
     parkFailingKeys: definition.parkFailingKeys ?? false,
   }
+  if (resolved.isolation) bindIsolatedHandler(resolved)
+  return resolved
 }
 
 /** The name of the consumer's dead-letter queue, if its failure mode has one. */

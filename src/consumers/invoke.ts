@@ -133,7 +133,8 @@ async function withTimeout(
   consumer: ResolvedConsumer,
   call: () => unknown,
 ): Promise<{ error: Error | null; value: unknown }> {
-  const timeoutMs = consumer.handlerTimeoutMs
+  // An isolated handler's thread pool enforces the timeout itself, by ending the thread.
+  const timeoutMs = consumer.isolation ? null : consumer.handlerTimeoutMs
   let timer: NodeJS.Timeout | undefined
   try {
     if (timeoutMs === null) return { error: null, value: await call() }

@@ -35,9 +35,9 @@ test('consumer options - ranges follow event source mappings and name the bad va
 })
 
 test('consumer options - handler shape and knobs that need a mode are checked', () => {
-  rejects({ handleBatch: () => {} }, /exactly one of handleRecord/)
-  rejects({ handleRecord: undefined }, /exactly one of handleRecord/)
-  rejects({ bisectBatchOnError: true }, /bisectBatchOnError: applies to handleBatch/)
+  rejects({ handleBatch: () => {} }, /exactly one of handleRecord, handleBatch and isolation/)
+  rejects({ handleRecord: undefined }, /exactly one of handleRecord, handleBatch and isolation/)
+  rejects({ bisectBatchOnError: true }, /bisectBatchOnError: applies to batch handlers/)
   rejects(
     { handleRecord: undefined, handleBatch: () => {}, parkFailingKeys: true },
     /parkFailingKeys/,

@@ -64,21 +64,34 @@ export const consumerDefinitionSchema = z
       })
       .strict()
       .optional(),
+    isolation: z
+      .object({
+        module: z.string().min(1, 'give the path or file URL of the handler module'),
+        exportName: z.string().min(1).optional(),
+        batch: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     bisectBatchOnError: z.boolean().optional(),
     parkFailingKeys: z.boolean().optional(),
   })
   .superRefine((definition, context) => {
     const issue = (path: string, message: string) =>
       context.addIssue({ code: 'custom', path: [path], message })
-    const handlers = [definition.handleRecord, definition.handleBatch].filter(Boolean).length
+    const { handleRecord, handleBatch, isolation } = definition
+    const handlers = [handleRecord, handleBatch, isolation].filter(Boolean).length
     if (handlers !== 1) {
-      issue('handleRecord', 'give exactly one of handleRecord (per record) and handleBatch')
+      issue('handleRecord', 'give exactly one of handleRecord, handleBatch and isolation')
     }
-    if (definition.bisectBatchOnError && definition.handleRecord) {
-      issue('bisectBatchOnError', 'applies to handleBatch; handleRecord already isolates records')
+    const batchMode = Boolean(handleBatch) || isolation?.batch === true
+    if (definition.bisectBatchOnError && !batchMode) {
+      issue(
+        'bisectBatchOnError',
+        'applies to batch handlers; a record handler already isolates records',
+      )
     }
-    if (definition.parkFailingKeys && definition.handleBatch) {
-      issue('parkFailingKeys', 'applies to handleRecord only')
+    if (definition.parkFailingKeys && batchMode) {
+      issue('parkFailingKeys', 'applies to record handlers only')
     }
     const backoff = definition.retryBackoff
     if (backoff?.initialMs && backoff.maxMs && backoff.initialMs > backoff.maxMs) {
