@@ -202,6 +202,7 @@ test('consumer lifecycle - replay moves the checkpoint back to a sequence number
     { name: 'c', stream: 'users', handleRecord: (r) => void seen.push(idOf(r)) },
   ])
   await putUsers(eddy, ['u1'])
+  await new Promise((resolve) => setTimeout(resolve, 5))
   const since = Date.now()
   await new Promise((resolve) => setTimeout(resolve, 5))
   await putUsers(eddy, ['u2', 'u3'])
@@ -215,7 +216,8 @@ test('consumer lifecycle - replay moves the checkpoint back to a sequence number
   assert.deepEqual(seen, ['u1', 'u2', 'u3', 'u2', 'u3'])
 
   await eddy.replay('c', { fromTimeMs: since })
-  await until(() => seen.length === 7)
+  await until(() => seen.length >= 7)
+  await eddy.waitUntilCaughtUp()
   assert.deepEqual(seen.slice(5), ['u2', 'u3'])
   await eddy.close()
 })

@@ -2,10 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach } from 'node:test'
 import type { ConsumerDefinition } from '../../src/consumers/index.ts'
-import { createLogger } from '../../src/observe/logger.ts'
-import { open, type Eddy } from '../../src/open.ts'
+import type { Eddy } from '../../src/open.ts'
 import type { ChangeRecord } from '../../src/streams/types.ts'
+import { openEddy, type FixtureOptions } from './fixtures/open-eddy.ts'
+
+export type { FixtureOptions }
 
 /** A temp folder removed when the test's `using` scope ends. */
 export function tempDir(): { path: string; [Symbol.dispose](): void } {
@@ -13,12 +16,11 @@ export function tempDir(): { path: string; [Symbol.dispose](): void } {
   return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) }
 }
 
-export interface FixtureOptions {
-  shards?: number
-  retentionHours?: number
-  queues?: string[]
-  path?: string
-}
+/** Every Eddy a test opened; closed after each test, so that a failing test leaves no runner behind. */
+const opened: Eddy[] = []
+afterEach(async () => {
+  for (const eddy of opened.splice(0)) await eddy.close().catch(() => {})
+})
 
 /** Opens an Eddy on a fresh file with table `users` (partition key `id`) and the consumers given. */
 export async function openFixture(
@@ -26,24 +28,9 @@ export async function openFixture(
   consumers: ConsumerDefinition[],
   options: FixtureOptions = {},
 ): Promise<Eddy> {
-  return open(
-    {
-      store: { path: options.path ?? join(dir, 'eddy.db'), pollIntervalMs: 10 },
-      tables: [
-        {
-          name: 'users',
-          partitionKey: { name: 'id', type: 'string' },
-          stream: { shards: options.shards ?? 1, retentionHours: options.retentionHours ?? 24 },
-        },
-      ],
-      consumers,
-      queues: (options.queues ?? []).map((name) => ({ name, visibilityTimeoutSeconds: 0 })),
-    },
-    {
-      logger: createLogger({ level: 'silent' }),
-      leases: { leaseExpiryMs: 1_000, leaseRenewIntervalMs: 100 },
-    },
-  )
+  const eddy = await openEddy(dir, consumers, options)
+  opened.push(eddy)
+  return eddy
 }
 
 /** Puts users `u1`..`uN` (or the ids given). */
