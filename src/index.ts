@@ -4,11 +4,22 @@ export { defineConfig, type EddyConfig } from './config/index.ts'
 export { defineTable, Table, type TableDefinition, type ItemUpdate, type BatchWriteRequest, type WriteResult } from './tables/index.ts'
 export {
   defineConsumer,
+  HandlerTimeoutError,
+  idempotent,
+  prometheusText,
+  type BatchHandler,
+  type BatchResponse,
   type ConsumerDefinition,
   type FailureMode,
+  type FieldPattern,
+  type IdempotencyOptions,
   type RecordContext,
+  type RecordFilter,
   type RecordHandler,
+  type ShardMetrics,
+  type StartingPosition,
 } from './consumers/index.ts'
+export type { ReplayOptions, ReplayResult } from './consumers/replay.ts'
 export { defineQueue, Queue, parseDeadLetter, type DeadLetter, type QueueDefinition } from './queues/index.ts'
 export type { ReprocessOptions, ReprocessSummary } from './queues/reprocess.ts'
 export type { StatusReport } from './observe/status.ts'
