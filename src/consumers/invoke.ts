@@ -9,7 +9,7 @@ import { logFields, type Logger } from '../observe/logger.ts'
 import type { Store, WriteTx } from '../store/index.ts'
 import type { ChangeRecord } from '../streams/types.ts'
 import type { BatchResponse, RecordContext, ResolvedConsumer } from './definition.ts'
-import { idempotencyKeys } from './idempotency.ts'
+import { idempotencyKeys, type IdempotencyKeys } from './idempotency.ts'
 
 /** Writes a handler asked to commit with its checkpoint; see `RecordContext.transact`. */
 export type TxWork = (tx: WriteTx) => Promise<void>
@@ -46,10 +46,11 @@ export function recordLogger(log: Logger, consumer: string, record: ChangeRecord
   })
 }
 
+/** Builds a handler's context; the logger and the idempotency keys are made on first use. */
 function contextFor(
   consumer: string,
   attempt: number,
-  log: Logger,
+  makeLog: () => Logger,
   environment: InvokeEnvironment | undefined,
 ): RecordContext {
   const transact = (work: TxWork) => {
@@ -58,8 +59,20 @@ function contextFor(
     }
     environment.writes.push(work)
   }
-  const idempotency = environment ? idempotencyKeys(environment.store) : undefined
-  return { consumer, attempt, log, transact, idempotency }
+  let log: Logger | undefined
+  let idempotency: IdempotencyKeys | undefined
+  return {
+    consumer,
+    attempt,
+    transact,
+    get log() {
+      return (log ??= makeLog())
+    },
+    get idempotency() {
+      if (environment) idempotency ??= idempotencyKeys(environment.store)
+      return idempotency
+    },
+  }
 }
 
 /** Runs the consumer's handler on one record (a batch of one for batch handlers). */
@@ -70,8 +83,8 @@ export async function invokeRecordHandler(
   log: Logger,
   environment?: InvokeEnvironment,
 ): Promise<Error | null> {
-  const recordLog = recordLogger(log, consumer.name, record)
-  const context = contextFor(consumer.name, attempt, recordLog, environment)
+  const makeLog = () => recordLogger(log, consumer.name, record)
+  const context = contextFor(consumer.name, attempt, makeLog, environment)
   const handleRecord = consumer.handleRecord
   if (handleRecord) {
     return (await withTimeout(consumer, () => handleRecord(record, context))).error
@@ -88,7 +101,11 @@ export async function invokeBatchHandler(
   log: Logger,
   environment: InvokeEnvironment,
 ): Promise<BatchOutcome> {
-  return callBatch(consumer, records, contextFor(consumer.name, attempt, log, environment))
+  return callBatch(
+    consumer,
+    records,
+    contextFor(consumer.name, attempt, () => log, environment),
+  )
 }
 
 async function callBatch(
