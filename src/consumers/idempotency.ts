@@ -6,7 +6,9 @@
  *
  * Writes the handler asks for through `context.transact` commit in one transaction with the
  * `completed` mark, right after the handler returns: never one without the other. (They do not
- * wait for the checkpoint's commit; the mark is what makes a re-run skip them.)
+ * wait for the checkpoint's commit; the mark is what makes a re-run skip them.) Keys past their
+ * TTL are ignored but not yet deleted: the table grows with the records handled until a purge
+ * is scheduled (the store has the statement; nothing calls it yet).
  */
 import type { IdempotencyClaim, Store } from '../store/index.ts'
 import type { ChangeRecord, Item } from '../streams/types.ts'

@@ -23,7 +23,10 @@ export interface ShardMetrics {
   iteratorAgeMs: number | null
   deadLettered: number
   filteredOut: number
-  /** Records lost to retention before this consumer finished them. */
+  /**
+   * Records lost to retention before this consumer finished them: the stored count (all
+   * processes), refreshed when this process notices a loss on a blocked shard.
+   */
   expired: number
 }
 

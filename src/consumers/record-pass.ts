@@ -4,7 +4,8 @@
  * records in order, lanes run side by side. A failing record with retries left stops the pass
  * (the shard blocks on it) or, with `parkFailingKeys`, parks its key: later records of that key
  * wait, other keys go on. Records finished past the blocking one are remembered, so a retry does
- * not run them again.
+ * not run them again; they are remembered in memory only, so after a restart (or a lease
+ * takeover) they are delivered again: delivery stays at least once.
  */
 import type { ChangeRecord } from '../streams/types.ts'
 import { matchesFilters } from './filters.ts'

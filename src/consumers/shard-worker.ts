@@ -108,7 +108,7 @@ export class ShardWorker {
   async #readBatch(): Promise<ChangeRecord[] | null> {
     const { stream, batchSize, batchingWindowMs } = this.consumer
     const records = await this.store.readRecords(stream, this.shard, this.checkpoint, batchSize)
-    this.#noticeLostRecords(records)
+    await this.#noticeLostRecords(records)
 
     const first = records[0]
     if (first && records.length < batchSize && batchingWindowMs > 0 && !this.#blockedSinceMs) {
@@ -253,20 +253,21 @@ export class ShardWorker {
   }
 
   /** A blocked shard whose blocking record is gone lost it (and maybe more) to retention. */
-  #noticeLostRecords(records: ChangeRecord[]): void {
+  async #noticeLostRecords(records: ChangeRecord[]): Promise<void> {
     const blocked = [...this.#context.tracks.keys()]
     if (blocked.length === 0) return
     const lowest = Math.min(...blocked)
     const first = records[0]
     if (first && Number(first.sequenceNumber) <= lowest) return
 
+    const firstLeft = first ? Number(first.sequenceNumber) : Number.POSITIVE_INFINITY
+    for (const sequence of blocked) if (sequence < firstLeft) this.#context.tracks.delete(sequence)
+    const row = await this.store.getConsumerShard(this.consumer.name, this.shard)
+    this.#context.metrics.expired = row?.expired ?? this.#context.metrics.expired
     this.#log.error(
-      { blockingSequence: lowest },
-      'records expired from the stream while the shard was blocked; they are lost (see `expired` in eddy status)',
+      { blockingSequence: lowest, expired: row?.expired },
+      'records expired from the stream while the shard was blocked; they are lost',
     )
-    for (const sequence of blocked)
-      if (!first || sequence < Number(first.sequenceNumber)) this.#context.tracks.delete(sequence)
-    this.#context.metrics.expired++
   }
 
   #sleep(ms: number, state: ShardState): Promise<void> {
