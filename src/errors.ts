@@ -157,3 +157,14 @@ export function rejectUnknownKeys(where: string, value: unknown, known: readonly
       `expected ${known.map((key) => `"${key}"`).join(', ')}`,
   )
 }
+
+/**
+ * A consumer shard's lease was taken over (it expired, or a replay revoked it): the write that
+ * would have moved its checkpoint was refused, and the worker stops.
+ */
+export class LeaseLostError extends ConflictError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LeaseLostError'
+  }
+}

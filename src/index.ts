@@ -33,10 +33,20 @@ export {
 } from './streams/reader.ts'
 export {
   defineConsumer,
+  HandlerTimeoutError,
+  idempotent,
+  prometheusText,
+  type BatchHandler,
+  type BatchResponse,
   type ConsumerDefinition,
   type FailureMode,
+  type FieldPattern,
+  type IdempotencyOptions,
   type RecordContext,
+  type RecordFilter,
   type RecordHandler,
+  type ShardMetrics,
+  type StartingPosition,
 } from './consumers/index.ts'
 export {
   defineQueue,
@@ -58,6 +68,7 @@ export {
 export type { ReprocessFilter, ReprocessOptions, ReprocessSummary } from './queues/reprocess.ts'
 export type { MoveOptions, MoveSummary } from './queues/move.ts'
 export type { DeadLetterQueueStatus } from './open.ts'
+export type { ReplayOptions, ReplayResult } from './consumers/replay.ts'
 export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
 export type {

@@ -14,9 +14,13 @@ import {
 import {
   ConsumerRunner,
   deadLetterQueueOf,
+  prometheusText,
   resolveConsumer,
   type ResolvedConsumer,
+  type RunnerOptions,
+  type ShardMetrics,
 } from './consumers/index.ts'
+import { replay, type ReplayOptions, type ReplayResult } from './consumers/replay.ts'
 import { NotFoundError, StoppedError, ValidationError } from './errors.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
@@ -66,6 +70,8 @@ export interface OpenOptions {
   mustExist?: boolean
   /** How often `start` runs `maintain` (time to live and retention), in milliseconds. Default 60,000. */
   maintenanceIntervalMs?: number
+  /** Overrides the config's lease timings. */
+  leases?: RunnerOptions
 }
 
 /** What one maintenance pass removed. */
@@ -91,13 +97,16 @@ export class Eddy {
   readonly #schemas: Map<string, ResolvedStreamSchemas>
   #runner: ConsumerRunner | null = null
   #retention: NodeJS.Timeout | null = null
+  readonly #leases: RunnerOptions
 
   constructor(
     readonly store: Store,
     readonly log: Logger,
     config: EddyConfig,
     private readonly maintenanceIntervalMs = 60_000,
+    leases: RunnerOptions = {},
   ) {
+    this.#leases = { ...config.leases, ...leases }
     this.#tables = new Map((config.tables ?? []).map((t) => [t.name, resolveTable(t)]))
     this.#streams = new Map((config.streams ?? []).map((s) => [s.name, s]))
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
@@ -274,7 +283,7 @@ export class Eddy {
   /** Runs the consumers and the retention trimmer until `stop`. */
   async start(): Promise<void> {
     if (this.#runner) return
-    this.#runner = new ConsumerRunner(this.store, this.log)
+    this.#runner = new ConsumerRunner(this.store, this.log, this.#leases)
     await this.#runner.start(this.consumers())
     this.#retention = setInterval(() => void this.#trim(), this.maintenanceIntervalMs)
     this.#retention.unref()
@@ -291,6 +300,49 @@ export class Eddy {
 
   async status(): Promise<StatusReport> {
     return readStatus(this.store)
+  }
+
+  /** The runner of `start()`, for its lease states; null before `start` and after `stop`. */
+  get runner(): ConsumerRunner | null {
+    return this.#runner
+  }
+
+  /**
+   * Counters of every (consumer, shard) this process has run since `start`: invocations,
+   * records, errors, throttles, duration, iterator age, dead-lettered, filtered out, expired.
+   */
+  metrics(): ShardMetrics[] {
+    return this.#runner?.metrics.snapshot() ?? []
+  }
+
+  /** The same metrics in the Prometheus text format. */
+  prometheusMetrics(): string {
+    return prometheusText(this.metrics())
+  }
+
+  /**
+   * Moves a consumer's checkpoints to a sequence number or a time, in every shard; the process
+   * running a shard loses its lease and the shard restarts from the new checkpoint.
+   */
+  async replay(consumer: string, options: ReplayOptions): Promise<ReplayResult[]> {
+    const found = this.#consumers.get(consumer)
+    if (!found) {
+      throw new NotFoundError(
+        `Consumer "${consumer}" is not declared: known consumers are ${list(this.#consumers)}`,
+      )
+    }
+    return replay(this.store, found, options)
+  }
+
+  /** Disables or enables a consumer in every process sharing the store; checkpoints stay. */
+  async setEnabled(consumer: string, enabled: boolean): Promise<void> {
+    if (!this.#consumers.has(consumer)) {
+      throw new NotFoundError(
+        `Consumer "${consumer}" is not declared: known consumers are ${list(this.#consumers)}`,
+      )
+    }
+    await this.store.write((tx) => tx.setConsumerEnabled(consumer, enabled))
+    await this.#runner?.tick()
   }
 
   /** Runs the dead letters of `queue` through their consumers' record handlers again. */
@@ -357,10 +409,7 @@ export class Eddy {
 
   async #registerConsumer(consumer: ResolvedConsumer): Promise<void> {
     const shardCount = (await this.store.getStream(consumer.stream))?.shardCount ?? 0
-    const startAfter =
-      consumer.startingPosition === 'latest'
-        ? await this.store.lastSequences(consumer.stream, shardCount)
-        : new Array<number>(shardCount).fill(0)
+    const startAfter = await startingCheckpoints(this.store, consumer, shardCount)
     await this.store.write((tx) => tx.ensureConsumer(consumer.name, consumer.stream, startAfter))
   }
 
@@ -410,6 +459,21 @@ export class Eddy {
   }
 }
 
+/** Where a new consumer starts in each shard: its first checkpoints. */
+async function startingCheckpoints(
+  store: Store,
+  consumer: ResolvedConsumer,
+  shardCount: number,
+): Promise<number[]> {
+  const position = consumer.startingPosition
+  if (position === 'latest') return store.lastSequences(consumer.stream, shardCount)
+  if (position === 'oldest') return new Array<number>(shardCount).fill(0)
+  const shards = Array.from({ length: shardCount }, (_, shard) => shard)
+  return Promise.all(
+    shards.map((shard) => store.sequenceBefore(consumer.stream, shard, position.atTimestampMs)),
+  )
+}
+
 function list(map: Map<string, unknown>): string {
   return [...map.keys()].map((name) => `"${name}"`).join(', ') || 'none'
 }
@@ -431,7 +495,7 @@ export async function open(config: EddyConfig, options: OpenOptions = {}): Promi
     durability: valid.store?.durability,
     pollIntervalMs: valid.store?.pollIntervalMs,
   })
-  const eddy = new Eddy(store, log, valid, options.maintenanceIntervalMs)
+  const eddy = new Eddy(store, log, valid, options.maintenanceIntervalMs, options.leases)
   try {
     await eddy.register({ schemas: options.registerSchemas !== false })
   } catch (error) {

@@ -5,12 +5,13 @@
 import { createRequire } from 'node:module'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { EddyError } from '../errors.ts'
-import { consumersListCommand } from './commands/consumers.ts'
+import { consumersListCommand, setEnabledCommand } from './commands/consumers.ts'
 import { devCommand } from './commands/dev.ts'
 import { dlqListCommand } from './commands/dlq-list.ts'
 import { dlqMoveCommand } from './commands/dlq-move.ts'
 import { dlqShowCommand } from './commands/dlq-show.ts'
 import { keyOption, reprocessCommand, timeOption } from './commands/dlq.ts'
+import { replayCommand } from './commands/replay.ts'
 import { schemaCheckCommand, schemaInferCommand } from './commands/schema.ts'
 import { statusCommand } from './commands/status.ts'
 
@@ -132,6 +133,15 @@ withCommonOptions(dlq.command('move'))
   .action(dlqMoveCommand)
 
 const consumers = program.command('consumers').description('consumers (event source mappings)')
+for (const enabled of [true, false]) {
+  withCommonOptions(consumers.command(enabled ? 'enable' : 'disable'))
+    .description(
+      enabled ? 'resume a consumer from its checkpoint' : 'pause a consumer; its checkpoint stays',
+    )
+    .argument('<consumer>', 'the consumer')
+    .option('--json', 'print the result as one JSON object')
+    .action(setEnabledCommand(enabled))
+}
 withCommonOptions(consumers.command('list'))
   .description('list the consumers, each with its stream, failure mode and contract')
   .option('--stream <name>', 'only the consumers of this stream')
@@ -163,6 +173,18 @@ withCommonOptions(schema.command('infer'))
     '\nExample:\n  eddy schema infer movies --sample 1000 --json > movies.schema.json',
   )
   .action(schemaInferCommand)
+
+withCommonOptions(program.command('replay'))
+  .description("move a consumer's checkpoints back to a sequence number or a time (asks first)")
+  .argument('<consumer>', 'the consumer to replay')
+  .requiredOption('--from <position>', 'sequence number, ISO 8601 time, or ms:<epoch milliseconds>')
+  .option('--yes', 'do not ask for a confirmation')
+  .option('--json', 'print the moves as one JSON object')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy replay search-index --from 2026-01-31T12:00:00Z\n  eddy replay search-index --from 00000000000000000042 --yes',
+  )
+  .action(replayCommand)
 
 try {
   await program.parseAsync()

@@ -40,6 +40,11 @@ export interface EddyConfig {
   /** Versioned schemas of streams' items and their compatibility modes; see docs/schemas.md. */
   schemas?: StreamSchemasDefinition[]
   log?: { level?: LogLevel }
+  /**
+   * Leases of consumer shards: how long one lasts without renewal (default 10,000 ms; a killed
+   * process's shards are taken over after it) and how often it is renewed (default a third).
+   */
+  leases?: { leaseExpiryMs?: number; leaseRenewIntervalMs?: number }
 }
 
 /** Identity function that gives the config its type, for autocompletion in the config file. */
@@ -67,6 +72,14 @@ const configSchema = z
     schemas: z.array(streamSchemasSchema).optional(),
     log: z
       .object({ level: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional() })
+      .strict()
+      .optional(),
+    leases: z
+      .object({
+        leaseExpiryMs: z.number().int().min(100).max(600_000).optional(),
+        leaseRenewIntervalMs: z.number().int().min(20).max(300_000).optional(),
+      })
+      .strict()
       .optional(),
   })
   .strict()

@@ -1,12 +1,40 @@
 /**
- * The one entry point through which a record reaches a consumer's handler, used by normal
- * delivery and by reprocessing alike, so that a fixed handler sees dead letters exactly as it
- * would have seen the records live.
+ * The one entry point through which records reach a consumer's handler, used by normal delivery
+ * and by reprocessing alike, so that a fixed handler sees dead letters exactly as it would have
+ * seen the records live. It applies the handler timeout and turns whatever the handler did into
+ * an outcome: success, failure of the whole call, or (batch handlers) failure of some records.
  */
 import { toError } from '../errors.ts'
 import { logFields, type Logger } from '../observe/logger.ts'
+import type { Store, WriteTx } from '../store/index.ts'
 import type { ChangeRecord } from '../streams/types.ts'
-import type { ResolvedConsumer } from './definition.ts'
+import type { BatchResponse, RecordContext, ResolvedConsumer } from './definition.ts'
+import { idempotencyKeys, type IdempotencyKeys } from './idempotency.ts'
+
+/** Writes a handler asked to commit with its checkpoint; see `RecordContext.transact`. */
+export type TxWork = (tx: WriteTx) => Promise<void>
+
+/** A handler call that ran past the consumer's `handlerTimeoutMs`. */
+export class HandlerTimeoutError extends Error {
+  constructor(consumer: string, timeoutMs: number) {
+    super(`Handler of consumer "${consumer}" did not finish within handlerTimeoutMs ${timeoutMs}`)
+    this.name = 'HandlerTimeoutError'
+  }
+}
+
+/** What live delivery adds to a call: a place for the handler's writes, and the store. */
+export interface InvokeEnvironment {
+  writes: TxWork[]
+  store: Store
+}
+
+/** What one batch-handler call did. */
+export interface BatchOutcome {
+  /** Null on success. */
+  error: Error | null
+  /** Sequence numbers reported failed; null when the whole call failed (threw, timed out). */
+  failed: Set<string> | null
+}
 
 /** The logger a handler gets for one record: every line names the record and the consumer. */
 export function recordLogger(log: Logger, consumer: string, record: ChangeRecord): Logger {
@@ -18,8 +46,37 @@ export function recordLogger(log: Logger, consumer: string, record: ChangeRecord
   })
 }
 
+/** Builds a handler's context; the logger and the idempotency keys are made on first use. */
+function contextFor(
+  consumer: string,
+  attempt: number,
+  makeLog: () => Logger,
+  environment: InvokeEnvironment | undefined,
+): RecordContext {
+  const transact = (work: TxWork) => {
+    if (!environment) {
+      throw new Error('context.transact is not available when reprocessing dead letters')
+    }
+    environment.writes.push(work)
+  }
+  let log: Logger | undefined
+  let idempotency: IdempotencyKeys | undefined
+  return {
+    consumer,
+    attempt,
+    transact,
+    get log() {
+      return (log ??= makeLog())
+    },
+    get idempotency() {
+      if (environment) idempotency ??= idempotencyKeys(environment.store)
+      return idempotency
+    },
+  }
+}
+
 /**
- * Runs the consumer's handler on one record; resolves to the error when it fails. A record that
+ * Runs the consumer's handler on one record (a batch of one for batch handlers). A record that
  * does not meet the consumer's contract fails with a `ContractError` before the handler runs.
  */
 export async function invokeRecordHandler(
@@ -27,18 +84,91 @@ export async function invokeRecordHandler(
   record: ChangeRecord,
   attempt: number,
   log: Logger,
+  environment?: InvokeEnvironment,
 ): Promise<Error | null> {
   const violation = consumer.contract?.check(record)
   if (violation) return violation
 
+  const makeLog = () => recordLogger(log, consumer.name, record)
+  const context = contextFor(consumer.name, attempt, makeLog, environment)
+  const handleRecord = consumer.handleRecord
+  if (handleRecord) {
+    return (await withTimeout(consumer, () => handleRecord(record, context))).error
+  }
+  const outcome = await callBatch(consumer, [record], context)
+  return outcome.error
+}
+
+/** Runs the consumer's batch handler on a batch. */
+export async function invokeBatchHandler(
+  consumer: ResolvedConsumer,
+  records: ChangeRecord[],
+  attempt: number,
+  log: Logger,
+  environment: InvokeEnvironment,
+): Promise<BatchOutcome> {
+  return callBatch(
+    consumer,
+    records,
+    contextFor(consumer.name, attempt, () => log, environment),
+  )
+}
+
+async function callBatch(
+  consumer: ResolvedConsumer,
+  records: ChangeRecord[],
+  context: RecordContext,
+): Promise<BatchOutcome> {
+  const handleBatch = consumer.handleBatch
+  if (!handleBatch) throw new Error(`Consumer "${consumer.name}" has no handleBatch`)
+
+  const { error, value } = await withTimeout(consumer, () => handleBatch(records, context))
+  if (error) return { error, failed: null }
+  return readResponse(consumer.name, records, value)
+}
+
+/** Reads a partial-failure response; an identifier outside the batch fails the whole batch. */
+function readResponse(consumer: string, records: ChangeRecord[], value: unknown): BatchOutcome {
+  const failures = (value as BatchResponse | undefined)?.batchItemFailures
+  if (!Array.isArray(failures) || failures.length === 0) return { error: null, failed: new Set() }
+
+  const inBatch = new Set(records.map((record) => record.sequenceNumber))
+  const failed = new Set(failures.map((failure) => String(failure?.itemIdentifier)))
+  const unknown = [...failed].find((id) => !inBatch.has(id))
+  if (unknown !== undefined) {
+    const error = new Error(
+      `Batch handler of consumer "${consumer}" reported itemIdentifier ${JSON.stringify(unknown)}, ` +
+        'which is not a sequence number of the batch: the whole batch counts as failed',
+    )
+    return { error, failed: null }
+  }
+  return {
+    error: new Error(`${failed.size} record(s) reported failed by the batch handler`),
+    failed,
+  }
+}
+
+/**
+ * Calls the handler, racing it against the timeout. A timed-out call counts as failed; its
+ * promise is abandoned, so a handler that never yields keeps the thread busy (see the README).
+ */
+async function withTimeout(
+  consumer: ResolvedConsumer,
+  call: () => unknown,
+): Promise<{ error: Error | null; value: unknown }> {
+  // An isolated handler's thread pool enforces the timeout itself, by ending the thread.
+  const timeoutMs = consumer.isolation ? null : consumer.handlerTimeoutMs
+  let timer: NodeJS.Timeout | undefined
   try {
-    await consumer.handleRecord(record, {
-      consumer: consumer.name,
-      attempt,
-      log: recordLogger(log, consumer.name, record),
+    if (timeoutMs === null) return { error: null, value: await call() }
+    const running = Promise.resolve().then(call)
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandlerTimeoutError(consumer.name, timeoutMs)), timeoutMs)
     })
-    return null
+    return { error: null, value: await Promise.race([running, expired]) }
   } catch (thrown) {
-    return toError(thrown)
+    return { error: toError(thrown), value: undefined }
+  } finally {
+    clearTimeout(timer)
   }
 }

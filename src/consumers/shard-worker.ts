@@ -1,32 +1,39 @@
 /**
- * Runs one consumer on one shard: read a batch after the checkpoint, hand each record to the
- * handler, apply the failure mode, then save the checkpoint (and any dead letters) in one write.
+ * Runs one consumer on one shard, under a lease: read a batch after the checkpoint, run it
+ * through the handler (per record or per batch), apply the failure mode, then save the
+ * checkpoint, counters, state, dead letters and the handler's own writes in one write that is
+ * refused when the lease was lost (fencing).
  *
- * States: `idle` (caught up, waiting for an append), `running` (a batch is in the handler),
- * `retrying` (failure mode `retry`: waiting out a backoff before trying the failing record
- * again), `stopped`. A stop lets the record in the handler finish and saves the checkpoint up to
- * the last finished record, never past one that did not finish.
+ * States:
+ * - `idle`: caught up, waiting for an append (or a cross-process poll) → `batching` or `running`;
+ * - `batching`: a short batch waits out the batching window → `running`;
+ * - `running`: a batch is in the handler → `idle`, `running` (more records) or `retrying`;
+ * - `retrying`: blocked on a failing record, waiting out a backoff; the stored state says since
+ *   when and on which record, and iterator age keeps growing → `running` (the retry);
+ * - `stopped`: after `stop()`, or when the lease was lost. A stop lets the handler calls in
+ *   flight finish and saves progress up to them, never past a record that did not finish.
  */
+import { LeaseLostError } from '../errors.ts'
 import { logFields, type Logger } from '../observe/logger.ts'
 import { toDeadLetter } from '../queues/dead-letter.ts'
-import type { Store } from '../store/index.ts'
-import { formatShardId, parseSequenceNumber } from '../streams/positions.ts'
+import type { LeaseGrant, Store, StreamRow } from '../store/index.ts'
+import { formatShardId } from '../streams/positions.ts'
 import type { ChangeRecord } from '../streams/types.ts'
+import { runBatchPass } from './batch-pass.ts'
 import { deadLetterQueueOf, type ResolvedConsumer } from './definition.ts'
-import { invokeRecordHandler } from './invoke.ts'
+import type { ShardMetrics } from './metrics.ts'
+import type { Blocking, Pass, PassContext } from './pass.ts'
+import { runRecordPass } from './record-pass.ts'
+import { backoffMs, type FailureTrack } from './retry-policy.ts'
 
-export type ShardState = 'idle' | 'running' | 'retrying' | 'stopped'
+export type ShardState = 'idle' | 'batching' | 'running' | 'retrying' | 'stopped'
 
-/** What one pass over a batch did. */
-interface BatchOutcome {
-  /** Sequence number of the last record that is done (handled, skipped or dead-lettered). */
+/** What the commit of a pass adds up. */
+interface Commit {
   checkpoint: number
-  delivered: number
-  failed: number
   deadLetters: string[]
-  lastError: Error | null
-  /** Set when failure mode `retry` stopped the batch at a failing record. */
-  blockedBy: ChangeRecord | null
+  failedTerminal: number
+  filteredOut: number
 }
 
 export class ShardWorker {
@@ -35,8 +42,9 @@ export class ShardWorker {
   #wake: (() => void) | null = null
   /** Set by an append since the last read, so a wake-up that comes before the wait is kept. */
   #appended = false
-  #attempt = 1
-  #firstFailureMs = 0
+  #blockedSinceMs: number | null = null
+  #stream: StreamRow | undefined
+  readonly #context: PassContext
   readonly #log: Logger
 
   constructor(
@@ -44,6 +52,8 @@ export class ShardWorker {
     private readonly consumer: ResolvedConsumer,
     private readonly shard: number,
     private checkpoint: number,
+    private readonly lease: LeaseGrant,
+    metrics: ShardMetrics,
     log: Logger,
   ) {
     this.#log = log.child({
@@ -51,145 +61,218 @@ export class ShardWorker {
       [logFields.stream]: consumer.stream,
       [logFields.shard]: formatShardId(shard),
     })
+    this.#context = {
+      consumer,
+      store,
+      log: this.#log,
+      metrics,
+      tracks: new Map<number, FailureTrack>(),
+      done: new Set<number>(),
+      stopping: () => this.#stopping,
+    }
   }
 
   /** Tells the worker that its stream has new records; ends an idle wait, never a backoff. */
   wake(): void {
     this.#appended = true
-    if (this.state === 'idle') this.#wake?.()
+    if (this.state === 'idle' || this.state === 'batching') this.#wake?.()
   }
 
-  /** Asks the loop to stop after the record in the handler; `run()` resolves once it has. */
+  /** Asks the loop to stop after the handler calls in flight; `run()` resolves once it has. */
   stop(): void {
     this.#stopping = true
     this.#wake?.()
   }
 
   async run(): Promise<void> {
-    while (!this.#stopping) {
-      this.#appended = false
-      const records = await this.store.readRecords(
-        this.consumer.stream,
-        this.shard,
-        this.checkpoint,
-        this.consumer.batchSize,
-      )
-      if (records.length === 0) {
-        await this.#sleep(60_000, 'idle')
-        continue
-      }
-      await this.#runBatch(records)
+    this.#stream = await this.store.getStream(this.consumer.stream)
+    try {
+      while (!this.#stopping) await this.#step()
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error
+      this.#log.warn({ err: error }, 'lease lost; this process stops running the shard')
     }
     this.state = 'stopped'
+  }
+
+  async #step(): Promise<void> {
+    this.#appended = false
+    const records = await this.#readBatch()
+    if (records === null) return
+    if (records.length === 0) return this.#sleep(60_000, 'idle')
+
+    await this.#runBatch(records)
+  }
+
+  /** Reads the next batch; null when the batching window asks to wait for more. */
+  async #readBatch(): Promise<ChangeRecord[] | null> {
+    const { stream, batchSize, batchingWindowMs } = this.consumer
+    const records = await this.store.readRecords(stream, this.shard, this.checkpoint, batchSize)
+    await this.#noticeLostRecords(records)
+
+    const first = records[0]
+    if (first && records.length < batchSize && batchingWindowMs > 0 && !this.#blockedSinceMs) {
+      const waitMs = first.createdAtMs + batchingWindowMs - Date.now()
+      if (waitMs > 0) {
+        await this.#sleep(waitMs, 'batching')
+        return null
+      }
+    }
+    return this.#limitPayload(records)
+  }
+
+  /** Cuts the batch at `maxBatchBytes`, keeping at least one record. */
+  #limitPayload(records: ChangeRecord[]): ChangeRecord[] {
+    let bytes = 0
+    const end = records.findIndex(
+      (record) => (bytes += record.sizeBytes) > this.consumer.maxBatchBytes,
+    )
+    return end === -1 ? records : records.slice(0, Math.max(1, end))
   }
 
   async #runBatch(records: ChangeRecord[]): Promise<void> {
     this.state = 'running'
     const iteratorAgeMs = Date.now() - (records.at(-1)?.createdAtMs ?? Date.now())
-    const outcome = await this.#handle(records)
+    const metrics = this.#context.metrics
+    metrics.iteratorAgeMs = iteratorAgeMs
+    if (records.length === this.consumer.batchSize) metrics.throttles++
 
-    if (outcome.checkpoint > this.checkpoint || outcome.failed > 0) {
-      await this.#save(outcome, iteratorAgeMs)
-    }
-    if (outcome.blockedBy) await this.#backOff(outcome.blockedBy, outcome.lastError)
+    const pass = this.consumer.handleBatch
+      ? await runBatchPass(this.#context, records)
+      : await runRecordPass(this.#context, records)
+
+    await this.#save(records, pass, iteratorAgeMs)
+    if (pass.blocking) await this.#backOff(pass.blocking)
   }
 
-  async #handle(records: ChangeRecord[]): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = {
+  /** Walks the batch in order: the checkpoint passes every record not pending. */
+  #commit(records: ChangeRecord[], pass: Pass): Commit {
+    const commit: Commit = {
       checkpoint: this.checkpoint,
-      delivered: 0,
-      failed: 0,
       deadLetters: [],
-      lastError: null,
-      blockedBy: null,
+      failedTerminal: 0,
+      filteredOut: 0,
     }
-    for (const record of records) {
-      if (this.#stopping) break
-
-      outcome.delivered++
-      const error = await invokeRecordHandler(this.consumer, record, this.#attempt, this.#log)
-      if (error) {
-        outcome.failed++
-        outcome.lastError = error
-        if (!this.#onFailure(record, error, outcome)) break
-      } else {
-        this.#attempt = 1
+    let prefix = true
+    records.forEach((record, index) => {
+      const status = pass.statuses[index]
+      const sequence = Number(record.sequenceNumber)
+      if (!status || status.kind === 'pending') {
+        prefix = false
+        return
       }
-      outcome.checkpoint = parseSequenceNumber(record.sequenceNumber)
-    }
-    return outcome
+      if (prefix) commit.checkpoint = sequence
+      if (prefix) this.#context.done.delete(sequence)
+      else if (!this.#context.done.has(sequence)) this.#context.done.add(sequence)
+      else return
+
+      if (status.kind === 'filtered') commit.filteredOut++
+      if (status.kind === 'failed') this.#onExhausted(record, status.error, status.track, commit)
+    })
+    return commit
   }
 
-  /** Applies the failure mode to a failed record; false when the batch must stop here. */
-  #onFailure(record: ChangeRecord, error: Error, outcome: BatchOutcome): boolean {
+  /** Applies the failure mode to a record with no retry left. */
+  #onExhausted(record: ChangeRecord, error: Error, track: FailureTrack, commit: Commit): void {
     const log = this.#log.child({ [logFields.sequenceNumber]: record.sequenceNumber })
-    const nowMs = Date.now()
-    if (this.#attempt === 1) this.#firstFailureMs = nowMs
+    const queue = deadLetterQueueOf(this.consumer)
+    const attempts = Math.max(1, track.failures)
+    commit.failedTerminal++
 
-    if (this.consumer.onFailure === 'retry') {
-      log.error({ err: error, attempt: this.#attempt }, 'record failed; the shard retries it')
-      outcome.blockedBy = record
-      return false
-    }
-
-    if (this.consumer.onFailure === 'log') {
-      log.warn({ err: error }, 'record failed; logged and skipped')
-    } else {
+    if (queue) {
       const letter = toDeadLetter(
         record,
         this.consumer.name,
         error,
-        this.#attempt,
-        this.#firstFailureMs,
-        nowMs,
+        attempts,
+        track.firstFailedMs,
+        Date.now(),
       )
-      outcome.deadLetters.push(JSON.stringify(letter))
-      log.warn(
-        { err: error, queue: deadLetterQueueOf(this.consumer) },
-        'record failed; dead-lettered',
-      )
+      commit.deadLetters.push(JSON.stringify(letter))
+      log.warn({ err: error, attempts, queue }, 'record failed; dead-lettered')
+    } else if (this.consumer.onFailure === 'log') {
+      log.warn({ err: error, attempts }, 'record failed; logged and skipped')
+    } else {
+      log.error({ err: error, attempts }, 'record failed and is out of retries; discarded')
     }
-    this.#attempt = 1
-    return true
   }
 
-  async #save(outcome: BatchOutcome, iteratorAgeMs: number): Promise<void> {
+  async #save(records: ChangeRecord[], pass: Pass, iteratorAgeMs: number): Promise<void> {
+    const commit = this.#commit(records, pass)
     const queue = deadLetterQueueOf(this.consumer)
+    const blocking = pass.blocking
+    if (blocking && this.#blockedSinceMs === null) this.#blockedSinceMs = Date.now()
+    if (!blocking) this.#blockedSinceMs = null
+    this.#context.metrics.deadLettered += commit.deadLetters.length
+    this.#context.metrics.filteredOut += commit.filteredOut
+
     await this.store.write(async (tx) => {
-      if (queue) for (const body of outcome.deadLetters) await tx.sendMessage(queue, body)
+      for (const work of pass.writes) await work(tx)
+      if (queue) for (const body of commit.deadLetters) await tx.sendMessage(queue, body)
       await tx.saveProgress({
         consumer: this.consumer.name,
         stream: this.consumer.stream,
         shard: this.shard,
-        checkpoint: outcome.checkpoint,
-        delivered: outcome.delivered,
-        failed: outcome.failed,
-        deadLettered: outcome.deadLetters.length,
+        checkpoint: commit.checkpoint,
+        delivered: pass.delivered,
+        failed: pass.failures,
+        deadLettered: commit.deadLetters.length,
+        filteredOut: commit.filteredOut,
         iteratorAgeMs,
-        lastError: outcome.lastError
-          ? `${outcome.lastError.name}: ${outcome.lastError.message}`
-          : null,
+        lastError: pass.lastError ? `${pass.lastError.name}: ${pass.lastError.message}` : null,
+        state: blocking ? 'retrying' : 'running',
+        blockedSinceMs: this.#blockedSinceMs,
+        blockingSequence: blocking ? Number(blocking.record.sequenceNumber) : null,
+        blockingCreatedAtMs: blocking?.record.createdAtMs ?? null,
+        attempt: blocking ? blocking.track.failures + 1 : 0,
+        lease: this.lease,
       })
     })
-    this.checkpoint = outcome.checkpoint
+    this.checkpoint = commit.checkpoint
   }
 
-  /** Exponential backoff with full jitter, capped; a stop or wake ends the wait early. */
-  async #backOff(record: ChangeRecord, error: Error | null): Promise<void> {
-    const { initialMs, maxMs } = this.consumer.retryBackoff
-    const ceilingMs = Math.min(maxMs, initialMs * 2 ** Math.min(this.#attempt - 1, 30))
-    const waitMs = ceilingMs / 2 + Math.random() * (ceilingMs / 2)
-    this.#log.debug(
-      { sequenceNumber: record.sequenceNumber, attempt: this.#attempt, waitMs, err: error },
-      'waiting before the next attempt',
+  /** Waits out the backoff of the blocking record; only a stop ends the wait early. */
+  async #backOff(blocking: Blocking): Promise<void> {
+    const waitMs = backoffMs(this.consumer, blocking.track.failures)
+    const retentionMs = this.#stream?.retentionMs ?? 0
+    const expiresInMs = blocking.record.createdAtMs + retentionMs - Date.now()
+    this.#log.error(
+      {
+        err: blocking.error,
+        [logFields.sequenceNumber]: blocking.record.sequenceNumber,
+        attempt: blocking.track.failures,
+        waitMs: Math.round(waitMs),
+        blockedSinceMs: this.#blockedSinceMs,
+        expiresInMs,
+      },
+      expiresInMs < retentionMs / 10
+        ? 'shard blocked: the failing record leaves the stream by retention soon and is then lost'
+        : 'shard blocked on a failing record; retrying after a backoff',
     )
-    this.#attempt++
     await this.#sleep(waitMs, 'retrying')
+  }
+
+  /** A blocked shard whose blocking record is gone lost it (and maybe more) to retention. */
+  async #noticeLostRecords(records: ChangeRecord[]): Promise<void> {
+    const blocked = [...this.#context.tracks.keys()]
+    if (blocked.length === 0) return
+    const lowest = Math.min(...blocked)
+    const first = records[0]
+    if (first && Number(first.sequenceNumber) <= lowest) return
+
+    const firstLeft = first ? Number(first.sequenceNumber) : Number.POSITIVE_INFINITY
+    for (const sequence of blocked) if (sequence < firstLeft) this.#context.tracks.delete(sequence)
+    const row = await this.store.getConsumerShard(this.consumer.name, this.shard)
+    this.#context.metrics.expired = row?.expired ?? this.#context.metrics.expired
+    this.#log.error(
+      { blockingSequence: lowest, expired: row?.expired },
+      'records expired from the stream while the shard was blocked; they are lost',
+    )
   }
 
   #sleep(ms: number, state: ShardState): Promise<void> {
     this.state = state
-    if (this.#stopping || (state === 'idle' && this.#appended)) return Promise.resolve()
+    if (this.#stopping || (state !== 'retrying' && this.#appended)) return Promise.resolve()
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms)
       function done() {

@@ -1,5 +1,5 @@
 /** A snapshot of streams, consumers and queues, for `eddy status` and the HTTP API. */
-import type { Store } from '../store/index.ts'
+import type { ConsumerShardRow, Store, StreamRow } from '../store/index.ts'
 import { formatSequenceNumber, formatShardId } from '../streams/positions.ts'
 
 export interface ConsumerShardStatus {
@@ -15,7 +15,24 @@ export interface ConsumerShardStatus {
   delivered: number
   errors: number
   deadLettered: number
+  filteredOut: number
+  /** Records that left the stream by retention before this consumer finished them: lost. */
+  expired: number
   lastError: string | null
+  /**
+   * `disabled`, `stopped` (no process holds the lease), `idle` (caught up), `running`, or
+   * `retrying` (blocked on a failing record; see `blockedSince`).
+   */
+  state: 'disabled' | 'stopped' | 'idle' | 'running' | 'retrying'
+  /** ISO time since which the shard is blocked on `blockingSequenceNumber`; null when not blocked. */
+  blockedSince: string | null
+  blockingSequenceNumber: string | null
+  /** The attempt the blocking record is on. */
+  attempt: number | null
+  /** Time left before the blocking record leaves the stream by retention and is lost. */
+  expiresInMs: number | null
+  /** The process holding the lease, or null. */
+  leaseOwner: string | null
 }
 
 export interface QueueStatus {
@@ -60,19 +77,10 @@ export async function readStatus(store: Store): Promise<StatusReport> {
   }
 
   const consumers: ConsumerShardStatus[] = []
+  const streamRows = new Map((await store.listStreams()).map((row) => [row.name, row]))
   for (const row of await store.listConsumerShards()) {
-    consumers.push({
-      consumer: row.consumer,
-      stream: row.stream,
-      shard: formatShardId(row.shard),
-      checkpoint: row.checkpoint > 0 ? formatSequenceNumber(row.checkpoint) : null,
-      behind: await store.countRecordsAfter(row.stream, row.shard, row.checkpoint),
-      iteratorAgeMs: row.iteratorAgeMs,
-      delivered: row.delivered,
-      errors: row.failed,
-      deadLettered: row.deadLettered,
-      lastError: row.lastError,
-    })
+    const behind = await store.countRecordsAfter(row.stream, row.shard, row.checkpoint)
+    consumers.push(consumerStatus(row, behind, streamRows.get(row.stream), nowMs))
   }
 
   const queues: QueueStatus[] = []
@@ -88,4 +96,50 @@ export async function readStatus(store: Store): Promise<StatusReport> {
     })
   }
   return { store: store.location, streams, consumers, queues }
+}
+
+function consumerStatus(
+  row: ConsumerShardRow,
+  behind: number,
+  stream: StreamRow | undefined,
+  nowMs: number,
+): ConsumerShardStatus {
+  const leased = row.leaseOwner !== null && (row.leaseExpiresAtMs ?? 0) > nowMs
+  const blocked = leased && row.state === 'retrying' && row.blockedSinceMs !== null
+  return {
+    consumer: row.consumer,
+    stream: row.stream,
+    shard: formatShardId(row.shard),
+    checkpoint: row.checkpoint > 0 ? formatSequenceNumber(row.checkpoint) : null,
+    behind,
+    // While blocked the same batch is read again and again: its age keeps growing.
+    iteratorAgeMs:
+      blocked && row.iteratorAgeMs !== null && row.lastBatchAtMs !== null
+        ? row.iteratorAgeMs + (nowMs - row.lastBatchAtMs)
+        : row.iteratorAgeMs,
+    delivered: row.delivered,
+    errors: row.failed,
+    deadLettered: row.deadLettered,
+    filteredOut: row.filteredOut,
+    expired: row.expired,
+    lastError: row.lastError,
+    state: !row.enabled
+      ? 'disabled'
+      : !leased
+        ? 'stopped'
+        : blocked
+          ? 'retrying'
+          : behind > 0
+            ? 'running'
+            : 'idle',
+    blockedSince: blocked ? new Date(row.blockedSinceMs as number).toISOString() : null,
+    blockingSequenceNumber:
+      blocked && row.blockingSequence !== null ? formatSequenceNumber(row.blockingSequence) : null,
+    attempt: blocked ? row.attempt : null,
+    expiresInMs:
+      blocked && row.blockingCreatedAtMs !== null && stream
+        ? row.blockingCreatedAtMs + stream.retentionMs - nowMs
+        : null,
+    leaseOwner: leased ? row.leaseOwner : null,
+  }
 }

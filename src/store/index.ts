@@ -7,8 +7,11 @@
  * calls that arrive in the same event-loop turn share it (group commit). A failing call rolls back
  * only its own part. Reads run on a separate connection and see committed data.
  *
- * Deliberately left out: cross-engine migrations, and multi-process leases (a consumer shard is
- * run by whichever process runs it; see the README's limitations).
+ * Consumer shards are leased: a process runs a (consumer, shard) only while it holds its lease,
+ * and a checkpoint write carries the lease's token, so that a process that lost its lease cannot
+ * move the checkpoint (fencing).
+ *
+ * Deliberately left out: cross-engine migrations.
  */
 import type { CompatibilityMode, JsonSchema, StoredSchema } from '../schemas/types.ts'
 import type { ChangeRecord, Item, NewChangeRecord, StreamViewType } from '../streams/types.ts'
@@ -105,7 +108,44 @@ export interface ConsumerShardRow {
   iteratorAgeMs: number | null
   lastBatchAtMs: number | null
   lastError: string | null
+  /** Records a filter left out; they count as done. */
+  filteredOut: number
+  /** Records that left the stream by retention before this consumer finished them (lost). */
+  expired: number
+  /** False after `eddy consumers disable`; the checkpoint stays where it was. */
+  enabled: boolean
+  /** The worker state last saved: `idle`, `running`, `retrying` (blocked) and so on. */
+  state: string
+  /** When the shard became blocked on a failing record; null when it is not blocked. */
+  blockedSinceMs: number | null
+  blockingSequence: number | null
+  blockingCreatedAtMs: number | null
+  /** Attempt number of the blocking record; 0 when not blocked. */
+  attempt: number
+  /** The process holding the lease, and until when; null when no process holds it. */
+  leaseOwner: string | null
+  leaseExpiresAtMs: number | null
 }
+
+/** A held lease: the right of `owner` to run one consumer on one shard, under `token`. */
+export interface LeaseGrant {
+  consumer: string
+  shard: number
+  /** A random id of the holding process. */
+  owner: string
+  /** Grows at every acquisition; checkpoint writes with an older token are refused. */
+  token: number
+}
+
+/** Records a retention trim deletes before a consumer finished them. */
+export interface LostRecords {
+  consumer: string
+  shard: number
+  lost: number
+}
+
+/** What a claim of an idempotency key found: `claimed` means the caller may run. */
+export type IdempotencyClaim = 'claimed' | 'in-progress' | 'completed'
 
 /** Counters a finished batch adds to its consumer shard. */
 export interface ConsumerShardProgress {
@@ -116,8 +156,18 @@ export interface ConsumerShardProgress {
   delivered: number
   failed: number
   deadLettered: number
-  iteratorAgeMs: number
+  /** Null keeps the last saved iterator age (a save that read no new batch). */
+  iteratorAgeMs: number | null
   lastError: string | null
+  filteredOut: number
+  /** The state to show, and the blocking record when the shard is blocked on one. */
+  state: string
+  blockedSinceMs: number | null
+  blockingSequence: number | null
+  blockingCreatedAtMs: number | null
+  attempt: number
+  /** The lease under which the worker runs; the save is refused when it is no longer current. */
+  lease: LeaseGrant
 }
 
 /** A queue as the store keeps it: the attributes its SQL needs, with every default resolved. */
@@ -257,7 +307,24 @@ export interface WriteTx {
   ): Promise<StreamRow>
   /** Registers a consumer; a new consumer starts after `startAfter` in every shard. */
   ensureConsumer(consumer: string, stream: string, startAfter: number[]): Promise<void>
+  /** Saves a checkpoint, counters and state; throws `LeaseLostError` when fenced off. */
   saveProgress(progress: ConsumerShardProgress): Promise<void>
+  /** Sets a consumer shard's checkpoint, backwards or forwards, and revokes its lease. */
+  moveCheckpoint(consumer: string, shard: number, checkpoint: number): Promise<void>
+  /** Disables or enables a consumer in every process that shares the store. */
+  setConsumerEnabled(consumer: string, enabled: boolean): Promise<void>
+  /** Takes a free or expired lease for `expiryMs`; null when another process holds it. */
+  acquireLease(lease: Omit<LeaseGrant, 'token'>, expiryMs: number): Promise<LeaseGrant | null>
+  /** Extends a held lease; false when it was taken over or revoked. */
+  renewLease(lease: LeaseGrant, expiryMs: number): Promise<boolean>
+  releaseLease(lease: LeaseGrant): Promise<void>
+  /** Marks a process alive; returns how many processes were seen within `expiryMs`. */
+  heartbeatProcess(owner: string, expiryMs: number): Promise<number>
+  forgetProcess(owner: string): Promise<void>
+  /** Claims an idempotency key for one run; see `IdempotencyClaim`. */
+  claimIdempotencyKey(key: string, inProgressExpiryMs: number): Promise<IdempotencyClaim>
+  completeIdempotencyKey(key: string, ttlMs: number): Promise<void>
+  failIdempotencyKey(key: string, error: string, ttlMs: number): Promise<void>
   /** Creates a queue or updates its attributes. */
   ensureQueue(queue: QueueRow): Promise<void>
   /** Sends one message with the queue's defaults; returns its message id. */
@@ -361,6 +428,9 @@ export interface Store {
    */
   trimmedAfter(stream: string, shard: number, afterSequence: number): Promise<TrimmedRecords>
   listConsumerShards(): Promise<ConsumerShardRow[]>
+  getConsumerShard(consumer: string, shard: number): Promise<ConsumerShardRow | undefined>
+  /** The last sequence number of a shard created before `timeMs`; 0 when there is none. */
+  sequenceBefore(stream: string, shard: number, timeMs: number): Promise<number>
   listQueues(): Promise<string[]>
   getQueue(name: string): Promise<QueueRow | undefined>
   queueDepth(queue: string): Promise<QueueDepth>

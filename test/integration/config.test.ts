@@ -18,7 +18,7 @@ const cases: [string, unknown, RegExp][] = [
       tables: [table],
       consumers: [{ name: 'c', stream: 'users', handleRecord, batchSize: 20_000 }],
     },
-    /Config consumers\[0\]\.batchSize: .*10000.*\(got 20000\)/,
+    /Config consumers\[0\]\.batchSize: use 1 to 10,000 records \(got 20000\)/,
   ],
   [
     'a handler that is not a function',

@@ -1,4 +1,8 @@
-/** `eddy consumers list`: who consumes a stream, how it fails, and what it reads (its contract). */
+/**
+ * `eddy consumers list`: who consumes a stream, how it fails, and what it reads (its contract).
+ * `eddy consumers enable|disable NAME`: pause or resume a consumer in every process; checkpoints
+ * stay.
+ */
 import type { ResolvedConsumer } from '../../consumers/index.ts'
 import { NotFoundError } from '../../errors.ts'
 import { formatTypes } from '../../schemas/index.ts'
@@ -60,5 +64,18 @@ export async function consumersListCommand(options: ConsumersListOptions): Promi
     )
   } finally {
     await eddy.close()
+  }
+}
+
+export function setEnabledCommand(enabled: boolean) {
+  return async (consumer: string, options: CommonOptions): Promise<void> => {
+    const eddy = await openFromCli(options)
+    try {
+      await eddy.setEnabled(consumer, enabled)
+      if (options.json) printJson({ consumer, enabled })
+      else process.stdout.write(`consumer "${consumer}" ${enabled ? 'enabled' : 'disabled'}\n`)
+    } finally {
+      await eddy.close()
+    }
   }
 }

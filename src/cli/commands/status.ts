@@ -1,4 +1,5 @@
 /** `eddy status`: checkpoints, lag and errors per consumer and shard, and queue depths. */
+import type { ConsumerShardStatus } from '../../observe/status.ts'
 import {
   formatDuration,
   openFromCli,
@@ -6,6 +7,19 @@ import {
   printTable,
   type CommonOptions,
 } from '../context.ts'
+
+/** `retrying` says since when, on which record, at which attempt, and when it expires. */
+function stateText(shard: ConsumerShardStatus): string {
+  if (shard.state !== 'retrying') return shard.state
+  const expires =
+    shard.expiresInMs === null
+      ? ''
+      : `, expires in ${formatDuration(Math.max(0, shard.expiresInMs))}`
+  return (
+    `blocked since ${shard.blockedSince} on ${shard.blockingSequenceNumber} ` +
+    `(attempt ${shard.attempt}${expires})`
+  )
+}
 
 export async function statusCommand(options: CommonOptions): Promise<void> {
   const eddy = await openFromCli(options)
@@ -26,23 +40,29 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
       [
         'consumer',
         'shard',
+        'state',
         'checkpoint',
         'behind',
         'iterator age',
         'delivered',
         'errors',
         'dead-lettered',
+        'filtered',
+        'lost',
         'last error',
       ],
       status.consumers.map((c) => [
         c.consumer,
         c.shard,
+        stateText(c),
         c.checkpoint,
         c.behind,
         formatDuration(c.iteratorAgeMs),
         c.delivered,
         c.errors,
         c.deadLettered,
+        c.filteredOut,
+        c.expired,
         c.lastError,
       ]),
     )

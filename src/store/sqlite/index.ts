@@ -10,7 +10,9 @@ import Database from 'better-sqlite3'
 import { EddyError, StoppedError } from '../../errors.ts'
 import type { Store, StoreOptions, WriteOptions, WriteTx } from '../index.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
+import { prepareIdempotencyWrites } from './idempotency.ts'
 import { prepareItemQueries, prepareItems } from './items.ts'
+import { prepareLeaseWrites } from './leases.ts'
 import { migrate } from './migrations.ts'
 import { prepareQueueMove } from './queue-move.ts'
 import { prepareQueueReceive } from './queue-receive.ts'
@@ -80,6 +82,8 @@ class SqliteStore implements Store {
       records: prepareRecordWrites(writeDb),
       tables: prepareTableWrites(writeDb),
       consumers: prepareConsumerWrites(writeDb),
+      leases: prepareLeaseWrites(writeDb),
+      idempotency: prepareIdempotencyWrites(writeDb),
       queues: prepareQueueWrites(writeDb),
       schemas: prepareSchemaWrites(writeDb),
       receive: prepareQueueReceive(writeDb),
@@ -152,6 +156,14 @@ class SqliteStore implements Store {
 
   async listConsumerShards() {
     return this.#reads.consumers.list()
+  }
+
+  async getConsumerShard(consumer: string, shard: number) {
+    return this.#reads.consumers.get(consumer, shard)
+  }
+
+  async sequenceBefore(stream: string, shard: number, timeMs: number) {
+    return this.#reads.consumers.sequenceBefore(stream, shard, timeMs)
   }
 
   async listQueues() {

@@ -121,6 +121,41 @@ const migrations: Migration[] = [
     `,
   },
   {
+    name: '0201-consumers-state-leases-idempotency',
+    sql: `
+      ALTER TABLE consumers ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+
+      ALTER TABLE consumer_shards ADD COLUMN state TEXT NOT NULL DEFAULT 'idle';
+      ALTER TABLE consumer_shards ADD COLUMN blocked_since_ms INTEGER;
+      ALTER TABLE consumer_shards ADD COLUMN blocking_sequence INTEGER;
+      ALTER TABLE consumer_shards ADD COLUMN blocking_created_at_ms INTEGER;
+      ALTER TABLE consumer_shards ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE consumer_shards ADD COLUMN filtered_out INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE consumer_shards ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE consumer_leases (
+        consumer TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        owner TEXT,
+        token INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (consumer, shard)
+      ) STRICT;
+
+      CREATE TABLE consumer_processes (
+        owner TEXT PRIMARY KEY,
+        seen_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE idempotency_keys (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        error TEXT
+      ) STRICT;
+    `,
+  },
+  {
     // Queue attributes as SQS has them, message attributes, FIFO groups and deduplication, and
     // the queue a redriven message came from (for `eddy dlq move` back to its source).
     name: '0301-queues-attributes-redrive-fifo',

@@ -7,7 +7,9 @@
 import type { NewChangeRecord } from '../../streams/types.ts'
 import type { StreamRow, WriteTx } from '../index.ts'
 import type { prepareConsumerWrites } from './consumers.ts'
+import type { prepareIdempotencyWrites } from './idempotency.ts'
 import type { JsonTexts, prepareItems } from './items.ts'
+import type { prepareLeaseWrites } from './leases.ts'
 import type { prepareQueueMove } from './queue-move.ts'
 import type { prepareQueueReceive } from './queue-receive.ts'
 import type { prepareQueueWrites } from './queues.ts'
@@ -21,6 +23,8 @@ export interface Writes {
   records: ReturnType<typeof prepareRecordWrites>
   tables: ReturnType<typeof prepareTableWrites>
   consumers: ReturnType<typeof prepareConsumerWrites>
+  leases: ReturnType<typeof prepareLeaseWrites>
+  idempotency: ReturnType<typeof prepareIdempotencyWrites>
   queues: ReturnType<typeof prepareQueueWrites>
   schemas: ReturnType<typeof prepareSchemaWrites>
   receive: ReturnType<typeof prepareQueueReceive>
@@ -181,10 +185,53 @@ export class SqliteWriteTx implements WriteTx {
     const { records } = this.writes
     let removed = 0
     for (let shard = 0; shard < records.shardCount(stream); shard++) {
+      // Records a consumer had not finished are counted as lost before they go.
+      this.writes.consumers.countLost(stream, shard, olderThanMs, limit - removed)
       removed += records.trimShard(stream, shard, olderThanMs, limit - removed, this.nowMs)
       if (removed >= limit) break
     }
     return removed
+  }
+
+  async moveCheckpoint(consumer: string, shard: number, checkpoint: number) {
+    this.writes.consumers.moveCheckpoint(consumer, shard, checkpoint)
+    this.writes.leases.revoke(consumer, shard)
+  }
+
+  async setConsumerEnabled(consumer: string, enabled: boolean) {
+    this.writes.consumers.setEnabled(consumer, enabled)
+  }
+
+  async acquireLease(...[lease, expiryMs]: Parameters<WriteTx['acquireLease']>) {
+    return this.writes.leases.acquire(lease, expiryMs, this.nowMs)
+  }
+
+  async renewLease(...[lease, expiryMs]: Parameters<WriteTx['renewLease']>) {
+    return this.writes.leases.renew(lease, expiryMs, this.nowMs)
+  }
+
+  async releaseLease(lease: Parameters<WriteTx['releaseLease']>[0]) {
+    this.writes.leases.release(lease)
+  }
+
+  async heartbeatProcess(owner: string, expiryMs: number) {
+    return this.writes.leases.heartbeat(owner, expiryMs, this.nowMs)
+  }
+
+  async forgetProcess(owner: string) {
+    this.writes.leases.forget(owner)
+  }
+
+  async claimIdempotencyKey(key: string, inProgressExpiryMs: number) {
+    return this.writes.idempotency.claim(key, inProgressExpiryMs, this.nowMs)
+  }
+
+  async completeIdempotencyKey(key: string, ttlMs: number) {
+    this.writes.idempotency.complete(key, ttlMs, this.nowMs)
+  }
+
+  async failIdempotencyKey(key: string, error: string, ttlMs: number) {
+    this.writes.idempotency.fail(key, error, ttlMs, this.nowMs)
   }
 
   async listSchemas(stream: string) {
