@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after } from 'node:test'
 import { createLogger, open, type Eddy, type EddyConfig } from '../src/index.ts'
 
 const dirs: string[] = []
@@ -16,12 +17,19 @@ export function tempDir(prefix = 'eddy-test-'): string {
   return dir
 }
 
-/** Opens a config on a fresh database file with a silent logger. */
+const opened: Eddy[] = []
+// A test that fails before its own close() would leave consumers running, and a running
+// consumer keeps the process (and so the whole suite) alive: close whatever is still open.
+after(() => Promise.all(opened.map((eddy) => eddy.close())))
+
+/** Opens a config on a fresh database file with a silent logger; closed after the file's tests. */
 export async function openTemp(config: EddyConfig, dir = tempDir()): Promise<Eddy> {
-  return open(
+  const eddy = await open(
     { ...config, store: { ...config.store, path: join(dir, 'eddy.db') } },
     { logger: createLogger({ level: 'silent' }) },
   )
+  opened.push(eddy)
+  return eddy
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs`. */

@@ -150,7 +150,9 @@ export function declaredQueues(config: EddyConfig): QueueDefinition[] {
   const names = new Set(queues.map((queue) => queue.name))
   for (const consumer of config.consumers ?? []) {
     const name = typeof consumer.onFailure === 'object' ? consumer.onFailure.deadLetter : null
-    if (name && !names.has(name)) queues.push({ name })
+    // A queue named only as a dead-letter target is declared with defaults; as on SQS, a name
+    // ending in ".fifo" makes it a FIFO queue.
+    if (name && !names.has(name)) queues.push({ name, fifo: name.endsWith('.fifo') })
     if (name) names.add(name)
   }
   return queues

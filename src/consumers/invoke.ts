@@ -38,12 +38,17 @@ export interface BatchOutcome {
 
 /** The logger a handler gets for one record: every line names the record and the consumer. */
 export function recordLogger(log: Logger, consumer: string, record: ChangeRecord): Logger {
-  return log.child({
+  const fields: Record<string, string> = {
     [logFields.stream]: record.stream,
     [logFields.shard]: record.shard,
     [logFields.sequenceNumber]: record.sequenceNumber,
     [logFields.consumer]: consumer,
-  })
+  }
+  // A shard worker's logger already carries stream, shard and consumer: binding them again
+  // would write each key twice on every line.
+  const bound = log.bindings()
+  for (const name of Object.keys(fields)) if (bound[name] === fields[name]) delete fields[name]
+  return log.child(fields)
 }
 
 /** Builds a handler's context; the logger and the idempotency keys are made on first use. */

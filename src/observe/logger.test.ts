@@ -27,7 +27,10 @@ test('logger - secrets of a user record are redacted at any depth and in errors'
   logger.info({ record }, 'deep')
   logger.info({ users: [user] }, 'in a list')
   logger.error({ err: error }, 'with an error')
-  logger.child({ session: { Password: 'hunter2', creditCard: '4111111111111111' } }).info('child')
+  logger
+    .child({ session: { Password: 'hunter2', creditCard: '4111111111111111' } })
+    .child({ request: 'r1' })
+    .info('grandchild')
 
   const text = lines()
   for (const secret of [
@@ -43,4 +46,8 @@ test('logger - secrets of a user record are redacted at any depth and in errors'
   assert.ok(text.includes(String(user.email)), 'ordinary fields stay')
   assert.ok(text.includes('"message":"boom"') && text.includes('[redacted]'))
   assert.equal(text.trim().split('\n').length, 4)
+  assert.match(
+    text,
+    /"session":\{"Password":"\[redacted\]","creditCard":"\[redacted\]"\},"request":"r1"/,
+  )
 })

@@ -43,11 +43,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   )
 }
 
-/** pino passes a child's bindings to no formatter, so they are censored on their way in. */
-function redactChildBindings(logger: Logger): Logger {
-  const child = logger.child.bind(logger)
-  const redacted = (bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
-    redactChildBindings(child(redactSecrets(bindings) as pino.Bindings, options))
-  logger.child = redacted as unknown as Logger['child']
-  return logger
+/**
+ * pino passes a child's bindings to no formatter, so they are censored on their way in. pino
+ * makes each child with Object.create(parent), so children and their children inherit this
+ * wrapper, and `this` is always the logger whose child is wanted.
+ */
+function redactChildBindings(root: Logger): Logger {
+  const pinoChild = root.child as unknown as (
+    this: Logger,
+    bindings: pino.Bindings,
+    options?: pino.ChildLoggerOptions,
+  ) => Logger
+  function child(this: Logger, bindings: pino.Bindings, options?: pino.ChildLoggerOptions) {
+    return pinoChild.call(this, redactSecrets(bindings) as pino.Bindings, options)
+  }
+  root.child = child as unknown as Logger['child']
+  return root
 }
