@@ -170,9 +170,9 @@ export function validateConfig(config: unknown): EddyConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const path = issue?.path ?? []
-    throw new ConfigError(
-      `Config ${formatPath(path) || '(root)'}: ${issue?.message} (got ${describe(valueAt(config, path))})`,
-    )
+    // An access token is a secret: say what is wrong with it without printing it.
+    const got = path.includes('token') ? '(hidden)' : describe(valueAt(config, path))
+    throw new ConfigError(`Config ${formatPath(path) || '(root)'}: ${issue?.message} (got ${got})`)
   }
   const valid = config as EddyConfig
   checkUnique(valid, ['tables', 'streams'])

@@ -13,6 +13,7 @@ import { createServer } from './app.ts'
 import {
   checkBind,
   resolveServerOptions,
+  type ResolvedServerOptions,
   type ServerConfig,
   type ServerOptions,
 } from './options.ts'
@@ -49,8 +50,7 @@ export interface ServerHandle {
  * address without a token, and when the port is taken.
  */
 export async function serve(eddy: Eddy, options: ServerOptions = {}): Promise<ServerHandle> {
-  const resolved = resolveServerOptions(options)
-  checkBind(resolved)
+  const resolved = checkServerOptions(options)
   const app = createServer(eddy, options)
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
 
@@ -59,6 +59,16 @@ export async function serve(eddy: Eddy, options: ServerOptions = {}): Promise<Se
   const host = address.address
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
   return { host, port: address.port, url, close: () => closeServer(server) }
+}
+
+/**
+ * Validates options and refuses a non-loopback bind without a token, with a `ConfigError`; for
+ * callers that want to refuse before they start anything else.
+ */
+export function checkServerOptions(options: ServerOptions): ResolvedServerOptions {
+  const resolved = resolveServerOptions(options)
+  checkBind(resolved)
+  return resolved
 }
 
 /**

@@ -1,7 +1,12 @@
 /** `eddy dev`: runs the config's consumers and the HTTP server until SIGINT or SIGTERM. */
 import type { EddyConfig } from '../../config/index.ts'
 import type { Eddy } from '../../open.ts'
-import { serve, serverOptionsFrom, type ServerHandle } from '../../server/index.ts'
+import {
+  checkServerOptions,
+  serve,
+  serverOptionsFrom,
+  type ServerHandle,
+} from '../../server/index.ts'
 import { loadFromCli, type CommonOptions } from '../context.ts'
 
 /** How long a stop may wait for handlers in flight before the process exits anyway. */
@@ -23,10 +28,17 @@ export async function devCommand(options: DevOptions): Promise<void> {
  * SIGTERM; then closes the server and stops the consumers after the records in their handlers.
  */
 export async function run(eddy: Eddy, config: EddyConfig, flags: DevOptions): Promise<void> {
+  const serverOptions = serverOptionsFrom(config.server, { host: flags.host, port: flags.port })
+  try {
+    // Refuse a bad server config before any handler runs.
+    if (serverOptions) checkServerOptions(serverOptions)
+  } catch (error) {
+    await eddy.close()
+    throw error
+  }
   await eddy.start()
   let server: ServerHandle | null = null
   try {
-    const serverOptions = serverOptionsFrom(config.server, { host: flags.host, port: flags.port })
     server = serverOptions ? await serve(eddy, serverOptions) : null
   } catch (error) {
     await eddy.close()
