@@ -41,6 +41,8 @@ export function createServer(eddy: Eddy, options: ServerOptions = {}): Hono {
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error, debug)
     if (status >= 500) eddy.log.error({ err: error, path: c.req.path }, 'HTTP request failed')
+    // The rest of an oversized body is never read, so the connection cannot carry another request.
+    if (status === 413) c.header('connection', 'close')
     return c.json(body, status as 500)
   })
   app.notFound((c) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { get } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import type { ChangeRecord, Eddy, EddyConfig } from '../../src/index.ts'
 import { serve, type ServerHandle } from '../../src/server/index.ts'
@@ -181,6 +182,23 @@ describe('server', () => {
     const { status, body } = await call(server, 'PUT', '/tables/users/items', { item })
     assert.equal(status, 413)
     assert.equal(body.error.code, 'EDDY_BODY_TOO_LARGE')
+  })
+
+  test('server - a connection goes on serving after a large body is refused', async () => {
+    const item = { id: 'huge', blob: 'x'.repeat(2 * 1024 * 1024) }
+    const refused = await call(server, 'PUT', '/tables/users/items', { item })
+    assert.equal(refused.status, 413)
+    assert.equal((await call(server, 'GET', '/health')).status, 200)
+  })
+
+  test('server - refuses a non-loopback Host name without a token (DNS rebinding)', async () => {
+    // fetch does not let a caller set Host, so this request goes through node:http.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = get(`${server.url}/health`, { headers: { host: 'rebound.example' } })
+      request.on('response', (response) => resolve(response.resume().statusCode))
+      request.on('error', reject)
+    })
+    assert.equal(status, 403)
   })
 
   test('server - a bad field is 400 naming the field', async () => {
