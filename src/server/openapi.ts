@@ -66,7 +66,8 @@ function operation(route: Route): JsonObject {
   const body = route.body
     ? {
         requestBody: {
-          required: true,
+          // An empty body reads as {}: it is optional when {} is a valid request.
+          required: !route.body.safeParse({}).success,
           content: { 'application/json': { schema: jsonSchema(route.body) } },
         },
       }
