@@ -2,7 +2,15 @@
 import { ValidationError, describe } from '../../errors.ts'
 import type { Eddy } from '../../open.ts'
 import type { Item } from '../../streams/types.ts'
-import type { KeyAttribute, QueryOptions, ScanOptions } from '../../tables/index.ts'
+import type {
+  AttributePath,
+  BatchWriteRequest,
+  ItemUpdate,
+  KeyAttribute,
+  QueryOptions,
+  ScanOptions,
+  WriteOptions,
+} from '../../tables/index.ts'
 import type { TransactWriteRequest } from '../../tables/transaction.ts'
 import { HttpError } from '../errors.ts'
 import { route } from '../route.ts'
@@ -84,7 +92,7 @@ export const tableRoutes = [
     summary: 'Create or replace an item, if its condition holds',
     body: putItemBody,
     handle: ({ eddy, params, body: { item, ...options } }) =>
-      eddy.table(params.table as string).put(item, options as never),
+      eddy.table(params.table as string).put(item, options as WriteOptions),
   }),
   route({
     method: 'patch',
@@ -93,7 +101,7 @@ export const tableRoutes = [
     summary: 'Update an item (set, remove, actions), if its condition holds',
     body: updateItemBody,
     handle: ({ eddy, params, body: { key, update, ...options } }) =>
-      eddy.table(params.table as string).update(key, update as never, options as never),
+      eddy.table(params.table as string).update(key, update as ItemUpdate, options as WriteOptions),
   }),
   route({
     method: 'delete',
@@ -104,7 +112,9 @@ export const tableRoutes = [
     query: itemKeyQuery,
     handle: ({ eddy, params, body: { key, ...options }, query }) => {
       const name = params.table as string
-      return eddy.table(name).delete(key ?? keyFromQuery(eddy, name, query), options as never)
+      return eddy
+        .table(name)
+        .delete(key ?? keyFromQuery(eddy, name, query), options as WriteOptions)
     },
   }),
   route({
@@ -132,7 +142,9 @@ export const tableRoutes = [
     summary: 'Read up to 100 items by key',
     body: batchGetBody,
     handle: async ({ eddy, params, body }) => ({
-      items: await eddy.table(params.table as string).batchGet(body.keys, body as never),
+      items: await eddy
+        .table(params.table as string)
+        .batchGet(body.keys, body as { projection?: AttributePath[] }),
     }),
   }),
   route({
@@ -142,7 +154,9 @@ export const tableRoutes = [
     summary: 'Put and delete items in one transaction',
     body: batchWriteBody,
     handle: async ({ eddy, params, body }) => ({
-      results: await eddy.table(params.table as string).batchWrite(body.requests as never),
+      results: await eddy
+        .table(params.table as string)
+        .batchWrite(body.requests as BatchWriteRequest[]),
     }),
   }),
   route({
