@@ -71,6 +71,14 @@ export type { DeadLetterQueueStatus } from './open.ts'
 export type { ReplayOptions, ReplayResult } from './consumers/replay.ts'
 export type { StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
+export {
+  createServer,
+  serve,
+  type ErrorEnvelope,
+  type ServerConfig,
+  type ServerHandle,
+  type ServerOptions,
+} from './server/index.ts'
 export type {
   ChangeRecord,
   EventName,

@@ -183,6 +183,11 @@ export class Eddy {
     return new Queue(this.store, queue)
   }
 
+  /** The declared tables, with defaults filled in. */
+  tables(): ResolvedTable[] {
+    return [...this.#tables.values()]
+  }
+
   /** The declared consumers, with defaults filled in. */
   consumers(): ResolvedConsumer[] {
     return [...this.#consumers.values()]

@@ -1,6 +1,6 @@
 /** What every command shares: finding and opening the config, and printing results. */
 import Table from 'cli-table3'
-import { findConfigFile, loadConfig } from '../config/index.ts'
+import { findConfigFile, loadConfig, type EddyConfig } from '../config/index.ts'
 import { createLogger, type LogLevel } from '../observe/logger.ts'
 import { open, type Eddy, type OpenOptions } from '../open.ts'
 
@@ -21,10 +21,25 @@ export async function openFromCli(
   defaultLevel: LogLevel = 'warn',
   openOptions: Pick<OpenOptions, 'registerSchemas' | 'mustExist'> = {},
 ): Promise<Eddy> {
+  return (await loadFromCli(options, defaultLevel, openOptions)).eddy
+}
+
+/** `openFromCli`, also handing back the loaded config for commands that read more of it. */
+export async function loadFromCli(
+  options: CommonOptions,
+  defaultLevel: LogLevel = 'warn',
+  openOptions: Pick<OpenOptions, 'registerSchemas' | 'mustExist'> = {},
+): Promise<{ eddy: Eddy; config: EddyConfig }> {
   const file = findConfigFile(options.config)
   const config = await loadConfig(file)
   const logger = createLogger({ level: options.logLevel ?? config.log?.level ?? defaultLevel })
-  return open(config, { logger, storePath: options.store, mustExist: true, ...openOptions })
+  const eddy = await open(config, {
+    logger,
+    storePath: options.store,
+    mustExist: true,
+    ...openOptions,
+  })
+  return { eddy, config }
 }
 
 /** Prints rows as a table with the given columns. */

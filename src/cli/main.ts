@@ -22,6 +22,14 @@ function positiveInteger(value: string): number {
   return number
 }
 
+function port(value: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0 || number > 65_535) {
+    throw new InvalidArgumentError('expected a port from 0 to 65535')
+  }
+  return number
+}
+
 function positiveNumber(value: string): number {
   const number = Number(value)
   if (!(number > 0) || !Number.isFinite(number)) {
@@ -65,8 +73,13 @@ const program = new Command('eddy')
   .showHelpAfterError('(run with --help for usage)')
 
 withCommonOptions(program.command('dev'))
-  .description('run the consumers of the config until Ctrl-C')
-  .addHelpText('after', '\nExample:\n  eddy dev --config examples/movies/eddy.config.ts')
+  .description('run the consumers of the config and the HTTP API until Ctrl-C')
+  .option('--host <address>', 'address of the HTTP API (default 127.0.0.1; others need a token)')
+  .option('--port <port>', 'port of the HTTP API (default 4680; 0 picks a free one)', port)
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy dev --config examples/movies/eddy.config.ts\n  eddy dev --port 8080',
+  )
   .action(devCommand)
 
 withCommonOptions(program.command('status'))

@@ -17,6 +17,7 @@ import {
   type QueueDefinition,
 } from '../queues/definition.ts'
 import { streamSchemasSchema, type StreamSchemasDefinition } from '../schemas/definition.ts'
+import { serverConfigSchema, type ServerConfig } from '../server/options.ts'
 import { tableDefinitionSchema, type TableDefinition } from '../tables/definition.ts'
 import { streamDefinitionSchema, type StreamDefinition } from '../streams/definition.ts'
 
@@ -45,6 +46,12 @@ export interface EddyConfig {
    * process's shards are taken over after it) and how often it is renewed (default a third).
    */
   leases?: { leaseExpiryMs?: number; leaseRenewIntervalMs?: number }
+  /**
+   * The HTTP server of `eddy dev`: `host` (default 127.0.0.1; any other address needs `token`),
+   * `port` (default 4680), `token`, `bodyLimitBytes` (default 1 MiB), `enabled` (default true).
+   * See docs/http.md.
+   */
+  server?: ServerConfig
 }
 
 /** Identity function that gives the config its type, for autocompletion in the config file. */
@@ -81,6 +88,7 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    server: serverConfigSchema,
   })
   .strict()
 
@@ -164,9 +172,9 @@ export function validateConfig(config: unknown): EddyConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const path = issue?.path ?? []
-    throw new ConfigError(
-      `Config ${formatPath(path) || '(root)'}: ${issue?.message} (got ${describe(valueAt(config, path))})`,
-    )
+    // An access token is a secret: say what is wrong with it without printing it.
+    const got = path.includes('token') ? '(hidden)' : describe(valueAt(config, path))
+    throw new ConfigError(`Config ${formatPath(path) || '(root)'}: ${issue?.message} (got ${got})`)
   }
   const valid = config as EddyConfig
   checkUnique(valid, ['tables', 'streams'])

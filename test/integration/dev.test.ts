@@ -28,7 +28,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
     const dev = spawn(
       process.execPath,
-      [join(root, 'bin/eddy.js'), 'dev', '--config', config, '--log-level', 'silent'],
+      [
+        join(root, 'bin/eddy.js'),
+        'dev',
+        '--config',
+        config,
+        '--log-level',
+        'silent',
+        '--port',
+        '0',
+      ],
       { env },
     )
     await waitFor(
