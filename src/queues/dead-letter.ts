@@ -1,6 +1,8 @@
 /**
  * The body of a consumer's dead letter: an ordinary queue message that any queue client can
- * read, holding the whole change record, the error, and where and when it failed.
+ * read, holding the whole change record, the error, and where and when it failed. It is sent
+ * whatever the queue's body limit: a record with two 400 KB images is larger than 256 KB, and a
+ * dead letter that was cut or refused would lose the record it exists to keep.
  */
 import { z } from 'zod'
 import type { ChangeRecord } from '../streams/types.ts'
