@@ -43,11 +43,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   )
 }
 
-/** pino passes a child's bindings to no formatter, so they are censored on their way in. */
+/**
+ * pino passes a child's bindings to no formatter, so they are censored on their way in. pino
+ * makes a child with the parent as its prototype: the root's `child` serves every descendant,
+ * called with the descendant as `this`, so that a grandchild keeps its parent's bindings.
+ */
 function redactChildBindings(logger: Logger): Logger {
-  const child = logger.child.bind(logger)
-  const redacted = (bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
-    redactChildBindings(child(redactSecrets(bindings) as pino.Bindings, options))
+  const pinoChild = logger.child as unknown as (
+    this: Logger,
+    bindings: pino.Bindings,
+    options?: pino.ChildLoggerOptions,
+  ) => Logger
+  const redacted = function (
+    this: Logger,
+    bindings: pino.Bindings,
+    options?: pino.ChildLoggerOptions,
+  ) {
+    return pinoChild.call(this, redactSecrets(bindings) as pino.Bindings, options)
+  }
   logger.child = redacted as unknown as Logger['child']
   return logger
 }
