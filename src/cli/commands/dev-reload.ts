@@ -31,14 +31,17 @@ export async function runWithReload(options: CommonOptions): Promise<void> {
   let child: ChildProcess | null = startChild(args, log)
   let stopping = false
   let timer: NodeJS.Timeout | null = null
+  // Restarts run one after another, so that a change during a restart never starts two children.
+  let restarting = Promise.resolve()
   const restart = async (file: string) => {
+    if (stopping) return
     log.info({ file }, 'a file changed: restarting the consumers')
     await stopChild(child)
     if (!stopping) child = startChild(args, log)
   }
   const watchers = watchFolder(dirname(configFile), (file) => {
     if (timer) clearTimeout(timer)
-    timer = setTimeout(() => void restart(file), debounceMs)
+    timer = setTimeout(() => (restarting = restarting.then(() => restart(file))), debounceMs)
   })
 
   await new Promise<void>((resolve) => {
@@ -47,7 +50,7 @@ export async function runWithReload(options: CommonOptions): Promise<void> {
       stopping = true
       if (timer) clearTimeout(timer)
       for (const watcher of watchers) watcher.close()
-      void stopChild(child).then(resolve)
+      void restarting.then(() => stopChild(child)).then(resolve)
     }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
