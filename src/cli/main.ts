@@ -182,6 +182,7 @@ const dlq = program.command('dlq').description('dead-letter queues: list, show, 
 withCommonOptions(dlq.command('list'))
   .description('list the dead-letter queues with what feeds them, their depth and oldest message')
   .option('--json', 'print one JSON object')
+  .addHelpText('after', '\nExamples:\n  eddy dlq list\n  eddy dlq list --json')
   .action(dlqListCommand)
 
 withCommonOptions(dlq.command('show'))
@@ -241,6 +242,10 @@ for (const enabled of [true, false]) {
     )
     .argument('<consumer>', 'the consumer')
     .option('--json', 'print the result as one JSON object')
+    .addHelpText(
+      'after',
+      `\nExample:\n  eddy consumers ${enabled ? 'enable' : 'disable'} search-index`,
+    )
     .action(setEnabledCommand(enabled))
 }
 withCommonOptions(consumers.command('list'))
