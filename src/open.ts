@@ -22,7 +22,13 @@ import {
 } from './consumers/index.ts'
 import { replay, type ReplayOptions, type ReplayResult } from './consumers/replay.ts'
 import { NotFoundError, StoppedError, ValidationError } from './errors.ts'
-import { AlarmMonitor, resolveAlarm, type ResolvedAlarm } from './observe/alarms/index.ts'
+import {
+  resolveAlarm,
+  storeAlarmMonitor,
+  type AlarmMonitor,
+  type ResolvedAlarm,
+  type StoreMonitorOptions,
+} from './observe/alarms/index.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
 import { toQueueRow } from './queues/definition.ts'
@@ -315,21 +321,9 @@ export class Eddy {
     )
   }
 
-  /**
-   * A monitor of the declared alarms on this store; `start()` runs one. `clock` replaces
-   * `Date.now` (tests drive alarms with it).
-   */
-  alarmMonitor(options: { clock?: () => number; tickMs?: number } = {}): AlarmMonitor {
-    return new AlarmMonitor({
-      alarms: this.#alarms,
-      readStatus: () => readStatus(this.store, []),
-      states: {
-        list: () => this.store.listAlarmStates(),
-        save: (row) => this.store.write((tx) => tx.saveAlarmState(row)),
-      },
-      log: this.log,
-      ...options,
-    })
+  /** A monitor of the declared alarms on this store; `start()` runs one. */
+  alarmMonitor(options?: StoreMonitorOptions): AlarmMonitor {
+    return storeAlarmMonitor(this.store, this.#alarms, this.log, options)
   }
 
   /** The runner of `start()`, for its lease states; null before `start` and after `stop`. */

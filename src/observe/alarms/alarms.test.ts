@@ -5,7 +5,13 @@ import { test } from 'node:test'
 import type { AlarmStateRow } from '../../store/index.ts'
 import { createLogger } from '../logger.ts'
 import type { StatusReport } from '../status.ts'
-import { AlarmMonitor, evaluate, resolveAlarm, type AlarmDefinition } from './index.ts'
+import {
+  AlarmMonitor,
+  evaluate,
+  resolveAlarm,
+  sampleMetric,
+  type AlarmDefinition,
+} from './index.ts'
 
 const silent = createLogger({ level: 'silent' })
 
@@ -159,4 +165,28 @@ test('alarms - a webhook that fails is logged, and the transition still happens'
   const { monitor, period } = monitorOf(definition, [])
   await monitor.prime()
   assert.equal((await period(statusWith(5)))[0]?.to, 'ALARM')
+})
+
+test('alarms - records expiring on a blocked shard and queue metrics are sampled', () => {
+  const blocked = statusWith(5_000)
+  const [shard] = blocked.consumers
+  if (!shard) throw new Error('no shard')
+  const expiring = resolveAlarm({ name: 'e', metric: 'recordsExpireInMs', threshold: 3_600_000 })
+  assert.equal(expiring.comparison, '<', 'an expiry alarm fires below its threshold')
+  assert.equal(sampleMetric(expiring, blocked), null, 'absent while no shard is blocked')
+
+  blocked.consumers = [{ ...shard, state: 'retrying', expiresInMs: 1_800_000 }]
+  assert.equal(sampleMetric(expiring, blocked), 1_800_000)
+  assert.equal(evaluate(expiring, [1_800_000], 'OK').state, 'ALARM')
+
+  const queue = { queue: 'dlq', depth: 3, visible: 3, inFlight: 0, delayed: 0 }
+  blocked.queues = [{ ...queue, oldestMessageAgeMs: 42 }]
+  const depth = resolveAlarm({ name: 'd', metric: 'queueDepth', queue: 'dlq', threshold: 1 })
+  const age = resolveAlarm({
+    name: 'a',
+    metric: 'queueOldestMessageAgeMs',
+    queue: 'dlq',
+    threshold: 1,
+  })
+  assert.deepEqual([sampleMetric(depth, blocked), sampleMetric(age, blocked)], [3, 42])
 })

@@ -19,4 +19,5 @@ export {
   type AlarmTransition,
 } from './monitor.ts'
 export { sampleMetric } from './sample.ts'
+export { storeAlarmMonitor, type StoreMonitorOptions } from './store-monitor.ts'
 export { postWebhook, webhookBody, type WebhookBody } from './webhook.ts'

@@ -3,6 +3,10 @@
  * latest datapoints, saves the state in the store (so that `eddy status` in another process
  * shows it), and logs each transition and posts it to the alarm's webhook. The clock is
  * injectable, so that a test can drive an alarm through its states without waiting.
+ *
+ * Known shortcomings: every process that runs a monitor evaluates every alarm, so two processes
+ * on one store both post a transition; counters start from the totals at `prime`, so a restart
+ * forgets the datapoints of the window; a failed webhook post is logged and not retried.
  */
 import type { AlarmStateRow } from '../../store/index.ts'
 import type { Logger } from '../logger.ts'
