@@ -69,7 +69,7 @@ export type { ReprocessFilter, ReprocessOptions, ReprocessSummary } from './queu
 export type { MoveOptions, MoveSummary } from './queues/move.ts'
 export type { DeadLetterQueueStatus } from './open.ts'
 export type { ReplayOptions, ReplayResult } from './consumers/replay.ts'
-export type { StatusReport } from './observe/status.ts'
+export type { AlarmStatus, StatusReport } from './observe/status.ts'
 export { createLogger, type Logger } from './observe/logger.ts'
 export {
   createServer,
@@ -79,6 +79,16 @@ export {
   type ServerHandle,
   type ServerOptions,
 } from './server/index.ts'
+export {
+  AlarmMonitor,
+  defineAlarm,
+  webhookBody,
+  type AlarmDefinition,
+  type AlarmMetric,
+  type AlarmState,
+  type AlarmTransition,
+  type TreatMissingData,
+} from './observe/alarms/index.ts'
 export type {
   ChangeRecord,
   EventName,

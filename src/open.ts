@@ -22,6 +22,13 @@ import {
 } from './consumers/index.ts'
 import { replay, type ReplayOptions, type ReplayResult } from './consumers/replay.ts'
 import { NotFoundError, StoppedError, ValidationError } from './errors.ts'
+import {
+  resolveAlarm,
+  storeAlarmMonitor,
+  type AlarmMonitor,
+  type ResolvedAlarm,
+  type StoreMonitorOptions,
+} from './observe/alarms/index.ts'
 import { createLogger, type Logger } from './observe/logger.ts'
 import { readStatus, type StatusReport } from './observe/status.ts'
 import { toQueueRow } from './queues/definition.ts'
@@ -95,7 +102,9 @@ export class Eddy {
   readonly #queues: Map<string, QueueDefinition>
   readonly #consumers: Map<string, ResolvedConsumer>
   readonly #schemas: Map<string, ResolvedStreamSchemas>
+  readonly #alarms: ResolvedAlarm[]
   #runner: ConsumerRunner | null = null
+  #monitor: AlarmMonitor | null = null
   #retention: NodeJS.Timeout | null = null
   readonly #leases: RunnerOptions
 
@@ -112,6 +121,7 @@ export class Eddy {
     this.#consumers = new Map((config.consumers ?? []).map((c) => [c.name, resolveConsumer(c)]))
     this.#queues = new Map(declaredQueues(config).map((q) => [q.name, q]))
     this.#schemas = new Map((config.schemas ?? []).map((s) => [s.stream, resolveStreamSchemas(s)]))
+    this.#alarms = (config.alarms ?? []).map(resolveAlarm)
   }
 
   /** A declared table. Throws `NotFoundError` for an unknown name. */
@@ -285,7 +295,7 @@ export class Eddy {
     }
   }
 
-  /** Runs the consumers and the retention trimmer until `stop`. */
+  /** Runs the consumers, the retention trimmer and the alarms until `stop`. */
   async start(): Promise<void> {
     if (this.#runner) return
     this.#runner = new ConsumerRunner(this.store, this.log, this.#leases)
@@ -293,18 +303,32 @@ export class Eddy {
     this.#retention = setInterval(() => void this.#trim(), this.maintenanceIntervalMs)
     this.#retention.unref()
     void this.#trim()
+    if (this.#alarms.length > 0) {
+      this.#monitor = this.alarmMonitor()
+      await this.#monitor.start()
+    }
   }
 
   /** Stops the consumers; no checkpoint moves past a record whose handler did not finish. */
   async stop(): Promise<void> {
     if (this.#retention) clearInterval(this.#retention)
     this.#retention = null
+    await this.#monitor?.stop()
+    this.#monitor = null
     await this.#runner?.stop()
     this.#runner = null
   }
 
   async status(): Promise<StatusReport> {
-    return readStatus(this.store)
+    return readStatus(
+      this.store,
+      this.#alarms.map((alarm) => alarm.name),
+    )
+  }
+
+  /** A monitor of the declared alarms on this store; `start()` runs one. */
+  alarmMonitor(options?: StoreMonitorOptions): AlarmMonitor {
+    return storeAlarmMonitor(this.store, this.#alarms, this.log, options)
   }
 
   /** The runner of `start()`, for its lease states; null before `start` and after `stop`. */

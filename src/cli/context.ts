@@ -42,6 +42,24 @@ export async function loadFromCli(
   return { eddy, config }
 }
 
+/**
+ * Opens the config's store, runs `work` on it and closes it, also when `work` throws: the shape of
+ * every command that reads or changes a store once.
+ */
+export async function withEddy<T>(
+  options: CommonOptions,
+  work: (eddy: Eddy) => Promise<T>,
+  defaultLevel: LogLevel = 'warn',
+  openOptions: Pick<OpenOptions, 'registerSchemas' | 'mustExist'> = {},
+): Promise<T> {
+  const eddy = await openFromCli(options, defaultLevel, openOptions)
+  try {
+    return await work(eddy)
+  } finally {
+    await eddy.close()
+  }
+}
+
 /** Prints rows as a table with the given columns. */
 export function printTable(columns: string[], rows: (string | number | null)[][]): void {
   const table = new Table({ head: columns, style: { head: [], border: [] } })

@@ -6,7 +6,20 @@ import { createRequire } from 'node:module'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { EddyError } from '../errors.ts'
 import { consumersListCommand, setEnabledCommand } from './commands/consumers.ts'
-import { devCommand } from './commands/dev.ts'
+import { devCommand, startCommand } from './commands/dev.ts'
+import { initCommand } from './commands/init.ts'
+import {
+  deleteCommand,
+  getCommand,
+  publishCommand,
+  putCommand,
+  queryCommand,
+} from './commands/items.ts'
+import {
+  streamsDescribeCommand,
+  streamsListCommand,
+  streamsReadCommand,
+} from './commands/streams.ts'
 import { dlqListCommand } from './commands/dlq-list.ts'
 import { dlqMoveCommand } from './commands/dlq-move.ts'
 import { dlqShowCommand } from './commands/dlq-show.ts'
@@ -72,8 +85,19 @@ const program = new Command('eddy')
   .option('--debug', 'print stack traces of errors')
   .showHelpAfterError('(run with --help for usage)')
 
+program
+  .command('init')
+  .description('write a small working project: eddy.config.ts and a .gitignore line for .eddy/')
+  .argument('[folder]', 'where to write it (default: this folder)')
+  .option('--json', 'print the files written as one JSON object')
+  .addHelpText('after', '\nExamples:\n  eddy init\n  eddy init my-app')
+  .action(initCommand)
+
 withCommonOptions(program.command('dev'))
-  .description('run the consumers of the config and the HTTP API until Ctrl-C')
+  .description(
+    'run the consumers, alarms and HTTP API of the config until Ctrl-C; restart them when the ' +
+      'config or a code file beside it changes',
+  )
   .option('--host <address>', 'address of the HTTP API (default 127.0.0.1; others need a token)')
   .option('--port <port>', 'port of the HTTP API (default 4680; 0 picks a free one)', port)
   .addHelpText(
@@ -82,9 +106,90 @@ withCommonOptions(program.command('dev'))
   )
   .action(devCommand)
 
+withCommonOptions(program.command('start'))
+  .description(
+    'run the consumers, alarms and HTTP API of the config until SIGINT or SIGTERM (production)',
+  )
+  .option('--host <address>', 'address of the HTTP API (default 127.0.0.1; others need a token)')
+  .option('--port <port>', 'port of the HTTP API (default 4680; 0 picks a free one)', port)
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy start\n  eddy start --config eddy.config.mjs --log-level warn --port 8080',
+  )
+  .action(startCommand)
+
+const streams = program.command('streams').description('streams: list, describe, read')
+withCommonOptions(streams.command('list'))
+  .description('list the streams with their shards, records and oldest record')
+  .option('--json', 'print one JSON object')
+  .addHelpText('after', '\nExample:\n  eddy streams list --json')
+  .action(streamsListCommand)
+withCommonOptions(streams.command('describe'))
+  .description("show a stream's settings and each shard's records and last sequence number")
+  .argument('<stream>', 'the stream (a table name, or a standalone stream)')
+  .option('--json', 'print one JSON object')
+  .addHelpText('after', '\nExample:\n  eddy streams describe users')
+  .action(streamsDescribeCommand)
+withCommonOptions(streams.command('read'))
+  .description('read records of STREAM from a position, for debugging (nothing is consumed)')
+  .argument('<stream>', 'the stream')
+  .option('--shard <id>', 'only this shard, such as shard-0001 (default: every shard)')
+  .option(
+    '--from <position>',
+    'trim-horizon (default), latest, a sequence number, or a time (ISO 8601, ms:<epoch ms>)',
+  )
+  .option('--limit <count>', 'show at most this many records (default 20)', positiveInteger)
+  .option('--json', 'print the records as one JSON object')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  eddy streams read users --limit 5\n' +
+      '  eddy streams read users --shard shard-0001 --from 2026-01-31T12:00:00Z --json',
+  )
+  .action(streamsReadCommand)
+
+withCommonOptions(program.command('put'))
+  .description('write an item to TABLE (its change record goes to the stream)')
+  .argument('<table>', 'the table')
+  .argument('<item>', 'the item as a JSON object')
+  .option('--json', 'print the result as one JSON object')
+  .addHelpText('after', `\nExample:\n  eddy put users '{"id":"u1","fullname":"Ada Lovelace"}'`)
+  .action(putCommand)
+withCommonOptions(program.command('get'))
+  .description('read one item of TABLE by its key')
+  .argument('<table>', 'the table')
+  .argument('<key>', 'the key attributes as a JSON object')
+  .option('--json', 'print the item as one JSON object')
+  .addHelpText('after', `\nExample:\n  eddy get users '{"id":"u1"}' --json`)
+  .action(getCommand)
+withCommonOptions(program.command('delete'))
+  .description('delete one item of TABLE by its key')
+  .argument('<table>', 'the table')
+  .argument('<key>', 'the key attributes as a JSON object')
+  .option('--json', 'print the result as one JSON object')
+  .addHelpText('after', `\nExample:\n  eddy delete users '{"id":"u1"}'`)
+  .action(deleteCommand)
+withCommonOptions(program.command('query'))
+  .description('list the items of TABLE with one partition key value, in sort key order')
+  .argument('<table>', 'the table')
+  .argument('<partitionKey>', 'the partition key value')
+  .option('--limit <count>', 'at most this many items (default 100)', positiveInteger)
+  .option('--backward', 'in descending sort key order')
+  .option('--json', 'print the page as one JSON object')
+  .addHelpText('after', '\nExample:\n  eddy query orders customer-42 --limit 10 --backward')
+  .action(queryCommand)
+withCommonOptions(program.command('publish'))
+  .description('publish a record to a standalone STREAM')
+  .argument('<stream>', 'the standalone stream')
+  .argument('<data>', 'the payload: JSON, or plain text published as a string')
+  .requiredOption('-k, --partition-key <key>', 'decides the shard; one key stays in order')
+  .option('--json', 'print where it landed as one JSON object')
+  .addHelpText('after', `\nExample:\n  eddy publish clicks '{"page":"/"}' --partition-key user-1`)
+  .action(publishCommand)
+
 withCommonOptions(program.command('status'))
   .description(
-    'show streams, each consumer shard (checkpoint, behind, iterator age, errors) and queues',
+    'show streams, each consumer shard (checkpoint, behind, iterator age, errors), queues and ' +
+      'alarms',
   )
   .option('--json', 'print one JSON object')
   .addHelpText('after', '\nExamples:\n  eddy status\n  eddy status --json | jq .consumers')
@@ -94,6 +199,7 @@ const dlq = program.command('dlq').description('dead-letter queues: list, show, 
 withCommonOptions(dlq.command('list'))
   .description('list the dead-letter queues with what feeds them, their depth and oldest message')
   .option('--json', 'print one JSON object')
+  .addHelpText('after', '\nExamples:\n  eddy dlq list\n  eddy dlq list --json')
   .action(dlqListCommand)
 
 withCommonOptions(dlq.command('show'))
@@ -153,6 +259,10 @@ for (const enabled of [true, false]) {
     )
     .argument('<consumer>', 'the consumer')
     .option('--json', 'print the result as one JSON object')
+    .addHelpText(
+      'after',
+      `\nExample:\n  eddy consumers ${enabled ? 'enable' : 'disable'} search-index`,
+    )
     .action(setEnabledCommand(enabled))
 }
 withCommonOptions(consumers.command('list'))

@@ -10,6 +10,7 @@ import { tsImport } from 'tsx/esm/api'
 import { z } from 'zod'
 import { consumerDefinitionSchema, type ConsumerDefinition } from '../consumers/definition.ts'
 import { ConfigError, describe } from '../errors.ts'
+import { alarmDefinitionSchema, type AlarmDefinition } from '../observe/alarms/definition.ts'
 import type { LogLevel } from '../observe/logger.ts'
 import {
   checkRedrivePolicies,
@@ -52,6 +53,11 @@ export interface EddyConfig {
    * See docs/http.md.
    */
   server?: ServerConfig
+  /**
+   * Alarms on consumer and queue metrics, evaluated while `eddy dev`, `eddy start` or `start()`
+   * run; their states are kept in the store and shown by `eddy status`.
+   */
+  alarms?: AlarmDefinition[]
 }
 
 /** Identity function that gives the config its type, for autocompletion in the config file. */
@@ -89,6 +95,7 @@ const configSchema = z
       .strict()
       .optional(),
     server: serverConfigSchema,
+    alarms: z.array(alarmDefinitionSchema).optional(),
   })
   .strict()
 
@@ -107,7 +114,7 @@ function formatPath(path: PropertyKey[]): string {
 
 function checkUnique(
   config: EddyConfig,
-  keys: ('tables' | 'streams' | 'consumers' | 'queues')[],
+  keys: ('tables' | 'streams' | 'consumers' | 'queues' | 'alarms')[],
 ): void {
   const seen = new Set<string>()
   for (const key of keys) {
@@ -152,6 +159,26 @@ function checkReferences(config: EddyConfig): void {
   })
 }
 
+function checkAlarmReferences(config: EddyConfig): void {
+  const consumers = (config.consumers ?? []).map((c) => c.name)
+  const queues = declaredQueues(config).map((q) => q.name)
+  const quote = (names: string[]) => names.map((n) => `"${n}"`).join(', ') || 'none'
+  config.alarms?.forEach((alarm, index) => {
+    if (alarm.consumer !== undefined && !consumers.includes(alarm.consumer)) {
+      throw new ConfigError(
+        `Config alarms[${index}].consumer: "${alarm.consumer}" is not a declared consumer ` +
+          `(consumers: ${quote(consumers)})`,
+      )
+    }
+    if (alarm.queue !== undefined && !queues.includes(alarm.queue)) {
+      throw new ConfigError(
+        `Config alarms[${index}].queue: "${alarm.queue}" is not a declared queue ` +
+          `(queues, with dead-letter queues: ${quote(queues)})`,
+      )
+    }
+  })
+}
+
 /** The declared queues, and the consumers' dead-letter queues that are named but not declared. */
 export function declaredQueues(config: EddyConfig): QueueDefinition[] {
   const queues = [...(config.queues ?? [])]
@@ -182,6 +209,8 @@ export function validateConfig(config: unknown): EddyConfig {
   checkUnique(valid, ['queues'])
   checkReferences(valid)
   checkRedrivePolicies(declaredQueues(valid))
+  checkUnique(valid, ['alarms'])
+  checkAlarmReferences(valid)
   return valid
 }
 

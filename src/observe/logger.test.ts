@@ -51,3 +51,15 @@ test('logger - secrets of a user record are redacted at any depth and in errors'
     /"session":\{"Password":"\[redacted\]","creditCard":"\[redacted\]"\},"request":"r1"/,
   )
 })
+
+test('logger - a grandchild keeps the bindings of its parent, redacted', () => {
+  const { lines, logger } = capture()
+  const shard = logger.child({ consumer: 'indexer', stream: 'users', shard: 'shard-0001' })
+  shard.child({ sequenceNumber: '00000000000000000007', apiKey: 'k-123' }).warn('record failed')
+
+  const line = JSON.parse(lines().trim()) as Record<string, unknown>
+  assert.deepEqual(
+    [line.consumer, line.stream, line.shard, line.sequenceNumber, line.apiKey],
+    ['indexer', 'users', 'shard-0001', '00000000000000000007', '[redacted]'],
+  )
+})

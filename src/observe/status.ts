@@ -1,5 +1,5 @@
 /** A snapshot of streams, consumers and queues, for `eddy status` and the HTTP API. */
-import type { ConsumerShardRow, Store, StreamRow } from '../store/index.ts'
+import type { AlarmStateRow, ConsumerShardRow, Store, StreamRow } from '../store/index.ts'
 import { formatSequenceNumber, formatShardId } from '../streams/positions.ts'
 
 export interface ConsumerShardStatus {
@@ -54,14 +54,53 @@ export interface StreamStatus {
   oldestRecordAgeMs: number | null
 }
 
+export interface AlarmStatus {
+  alarm: string
+  /** `INSUFFICIENT_DATA` also for a declared alarm no process has evaluated yet. */
+  state: AlarmStateRow['state']
+  reason: string
+  /** The latest datapoint; null when missing. */
+  value: number | null
+  /** ISO times of the last evaluation and of the last change of state; null before the first. */
+  evaluatedAt: string | null
+  changedAt: string | null
+}
+
 export interface StatusReport {
   store: string
   streams: StreamStatus[]
   consumers: ConsumerShardStatus[]
   queues: QueueStatus[]
+  alarms: AlarmStatus[]
 }
 
-export async function readStatus(store: Store): Promise<StatusReport> {
+/**
+ * The stored state of each declared alarm (or of every stored one when `declared` is not
+ * given); an alarm no process has evaluated yet is INSUFFICIENT_DATA.
+ */
+export async function readAlarmStatus(store: Store, declared?: string[]): Promise<AlarmStatus[]> {
+  const stored = new Map((await store.listAlarmStates()).map((row) => [row.name, row]))
+  const names = declared ?? [...stored.keys()]
+  return names.map((alarm) => {
+    const row = stored.get(alarm)
+    if (!row) {
+      const reason = 'not evaluated yet: alarms run while eddy dev or eddy start runs'
+      const never = { value: null, evaluatedAt: null, changedAt: null }
+      return { alarm, state: 'INSUFFICIENT_DATA' as const, reason, ...never }
+    }
+    return {
+      alarm,
+      state: row.state,
+      reason: row.reason,
+      value: row.value,
+      evaluatedAt: new Date(row.evaluatedAtMs).toISOString(),
+      changedAt: row.changedAtMs === undefined ? null : new Date(row.changedAtMs).toISOString(),
+    }
+  })
+}
+
+/** Reads everything `eddy status` shows; `alarms` names the declared alarms. */
+export async function readStatus(store: Store, alarms?: string[]): Promise<StatusReport> {
   const nowMs = Date.now()
   const streams: StreamStatus[] = []
   for (const stream of await store.listStreams()) {
@@ -95,7 +134,13 @@ export async function readStatus(store: Store): Promise<StatusReport> {
       oldestMessageAgeMs: oldestSentAtMs === null ? null : nowMs - oldestSentAtMs,
     })
   }
-  return { store: store.location, streams, consumers, queues }
+  return {
+    store: store.location,
+    streams,
+    consumers,
+    queues,
+    alarms: await readAlarmStatus(store, alarms),
+  }
 }
 
 function consumerStatus(

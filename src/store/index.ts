@@ -278,6 +278,18 @@ export interface ShardStats {
   oldestCreatedAtMs: number | null
 }
 
+/** An alarm's last evaluation, as the store keeps it. */
+export interface AlarmStateRow {
+  name: string
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+  reason: string
+  /** The latest datapoint; null when it was missing. */
+  value: number | null
+  evaluatedAtMs: number
+  /** When the state last changed; set by the store. */
+  changedAtMs?: number
+}
+
 /** The operations available inside one write transaction. */
 export interface WriteTx {
   /** Records a table's key attributes, or refuses keys that differ from the stored ones. */
@@ -365,6 +377,8 @@ export interface WriteTx {
   /** Appends a schema version (checks are the caller's); returns its number. */
   addSchema(stream: string, fingerprint: string, schema: JsonSchema): Promise<number>
   setCompatibility(stream: string, mode: CompatibilityMode): Promise<void>
+  /** Saves an alarm's evaluation; `changedAtMs` moves only when the state changes. */
+  saveAlarmState(row: AlarmStateRow): Promise<void>
 }
 
 /** How the store may run one write. */
@@ -446,6 +460,8 @@ export interface Store {
    * that long polling makes before it writes a receive.
    */
   earliestVisibleAtMs(queue: string): Promise<number | null>
+  /** Every alarm's last evaluation, by name. */
+  listAlarmStates(): Promise<AlarmStateRow[]>
 
   /**
    * Calls `listener` after a commit that appended to `stream`, in this process at once and from

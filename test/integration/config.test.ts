@@ -39,6 +39,35 @@ const cases: [string, unknown, RegExp][] = [
     /Config consumers\[0\]\.stream: "orders" is not a declared stream \(tables with streams and standalone streams: "users"\)/,
   ],
   [
+    'an alarm on an unknown metric',
+    { tables: [table], alarms: [{ name: 'a', metric: 'lag', threshold: 1 }] },
+    /Config alarms\[0\]\.metric: .*"iteratorAgeMs".*"queueDepth".*\(got "lag"\)/,
+  ],
+  [
+    'an alarm with more datapoints to alarm than evaluation periods',
+    {
+      alarms: [
+        { name: 'a', metric: 'errors', threshold: 1, evaluationPeriods: 2, datapointsToAlarm: 3 },
+      ],
+    },
+    /Config alarms\[0\]\.datapointsToAlarm: datapointsToAlarm \(M\) must be at most evaluationPeriods \(N\)/,
+  ],
+  [
+    'an alarm on an undeclared consumer',
+    { tables: [table], alarms: [{ name: 'a', metric: 'errors', consumer: 'x', threshold: 1 }] },
+    /Config alarms\[0\]\.consumer: "x" is not a declared consumer \(consumers: none\)/,
+  ],
+  [
+    'a queue alarm without its queue',
+    { alarms: [{ name: 'a', metric: 'queueDepth', threshold: 10 }] },
+    /Config alarms\[0\]\.queue: a queue metric names its queue/,
+  ],
+  [
+    'an alarm webhook that is not a URL',
+    { alarms: [{ name: 'a', metric: 'errors', threshold: 1, webhookUrl: 'slack' }] },
+    /Config alarms\[0\]\.webhookUrl: .*\(got "slack"\)/,
+  ],
+  [
     'a duplicate table',
     { tables: [table, table] },
     /Config tables\[1\]\.name: "users" is declared twice/,

@@ -6,7 +6,7 @@
 import type { ResolvedConsumer } from '../../consumers/index.ts'
 import { NotFoundError } from '../../errors.ts'
 import { formatTypes } from '../../schemas/index.ts'
-import { openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+import { withEddy, printJson, printTable, type CommonOptions } from '../context.ts'
 
 export interface ConsumersListOptions extends CommonOptions {
   stream?: string
@@ -39,43 +39,52 @@ function describeContract(consumer: ResolvedConsumer): string {
 }
 
 export async function consumersListCommand(options: ConsumersListOptions): Promise<void> {
-  const eddy = await openFromCli(options, 'warn', { mustExist: false })
-  try {
-    if (options.stream && !(await eddy.store.getStream(options.stream))) {
-      throw new NotFoundError(`Stream "${options.stream}" is not declared: check --stream`)
-    }
-    const consumers = eddy.consumers().filter((c) => !options.stream || c.stream === options.stream)
-    if (options.json) {
-      return printJson(
-        consumers.map((c) => ({
-          consumer: c.name,
-          stream: c.stream,
-          onFailure: c.onFailure,
-          batchSize: c.batchSize,
-          startingPosition: c.startingPosition,
-          contract: c.contract ? { schema: c.contract.schema, fields: contractFieldsOf(c) } : null,
-        })),
-      )
-    }
+  return withEddy(
+    options,
+    async (eddy) => {
+      if (options.stream && !(await eddy.store.getStream(options.stream))) {
+        throw new NotFoundError(`Stream "${options.stream}" is not declared: check --stream`)
+      }
+      const consumers = eddy
+        .consumers()
+        .filter((c) => !options.stream || c.stream === options.stream)
+      if (options.json) {
+        return printJson(
+          consumers.map((c) => ({
+            consumer: c.name,
+            stream: c.stream,
+            onFailure: c.onFailure,
+            batchSize: c.batchSize,
+            startingPosition: c.startingPosition,
+            contract: c.contract
+              ? { schema: c.contract.schema, fields: contractFieldsOf(c) }
+              : null,
+          })),
+        )
+      }
 
-    printTable(
-      ['consumer', 'stream', 'on failure', 'batch size', 'contract (field: type, ? = optional)'],
-      consumers.map((c) => [c.name, c.stream, failureModeOf(c), c.batchSize, describeContract(c)]),
-    )
-  } finally {
-    await eddy.close()
-  }
+      printTable(
+        ['consumer', 'stream', 'on failure', 'batch size', 'contract (field: type, ? = optional)'],
+        consumers.map((c) => [
+          c.name,
+          c.stream,
+          failureModeOf(c),
+          c.batchSize,
+          describeContract(c),
+        ]),
+      )
+    },
+    'warn',
+    { mustExist: false },
+  )
 }
 
 export function setEnabledCommand(enabled: boolean) {
   return async (consumer: string, options: CommonOptions): Promise<void> => {
-    const eddy = await openFromCli(options)
-    try {
+    return withEddy(options, async (eddy) => {
       await eddy.setEnabled(consumer, enabled)
       if (options.json) printJson({ consumer, enabled })
       else process.stdout.write(`consumer "${consumer}" ${enabled ? 'enabled' : 'disabled'}\n`)
-    } finally {
-      await eddy.close()
-    }
+    })
   }
 }

@@ -1,15 +1,8 @@
 /** `eddy dlq list`: the dead-letter queues, what feeds them, their depth and oldest message. */
-import {
-  formatDuration,
-  openFromCli,
-  printJson,
-  printTable,
-  type CommonOptions,
-} from '../context.ts'
+import { formatDuration, withEddy, printJson, printTable, type CommonOptions } from '../context.ts'
 
 export async function dlqListCommand(options: CommonOptions): Promise<void> {
-  const eddy = await openFromCli(options)
-  try {
+  return withEddy(options, async (eddy) => {
     const queues = await eddy.deadLetterQueues()
     if (options.json) return printJson({ queues })
 
@@ -26,7 +19,5 @@ export async function dlqListCommand(options: CommonOptions): Promise<void> {
         ),
       ]),
     )
-  } finally {
-    await eddy.close()
-  }
+  })
 }

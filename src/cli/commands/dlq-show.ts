@@ -4,13 +4,7 @@
  */
 import { parseDeadLetter } from '../../queues/dead-letter.ts'
 import type { PeekedMessage } from '../../store/index.ts'
-import {
-  formatDuration,
-  openFromCli,
-  printJson,
-  printTable,
-  type CommonOptions,
-} from '../context.ts'
+import { formatDuration, withEddy, printJson, printTable, type CommonOptions } from '../context.ts'
 
 export interface DlqShowOptions extends CommonOptions {
   limit?: number
@@ -47,8 +41,7 @@ function describeContent(m: ReturnType<typeof describeMessage>): string {
 }
 
 export async function dlqShowCommand(queue: string, options: DlqShowOptions): Promise<void> {
-  const eddy = await openFromCli(options)
-  try {
+  return withEddy(options, async (eddy) => {
     const nowMs = Date.now()
     const limit = options.limit ?? 20
     // One more than shown tells whether the queue holds more than the limit.
@@ -80,7 +73,5 @@ export async function dlqShowCommand(queue: string, options: DlqShowOptions): Pr
     if (more) {
       process.stdout.write(`showing the first ${limit} messages; pass --limit to see more\n`)
     }
-  } finally {
-    await eddy.close()
-  }
+  })
 }

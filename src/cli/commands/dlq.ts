@@ -5,7 +5,7 @@ import type {
   ReprocessOptions,
   ReprocessSummary,
 } from '../../queues/reprocess.ts'
-import { openFromCli, printJson, type CommonOptions } from '../context.ts'
+import { printJson, withEddy, type CommonOptions } from '../context.ts'
 import { createProgress, interruptSignal } from '../progress.ts'
 
 export interface ReprocessCommandOptions extends CommonOptions {
@@ -71,45 +71,45 @@ export async function reprocessCommand(
   queue: string,
   options: ReprocessCommandOptions,
 ): Promise<void> {
-  const eddy = await openFromCli(options)
-  const progress = createProgress(`reprocessing ${queue}`, options.json)
-  const interrupt = interruptSignal()
-  // With a bar, only the messages that need attention are listed; without one, every message.
-  const listAll = !options.json && !process.stderr.isTTY
-  const reprocessOptions: ReprocessOptions = {
-    consumer: options.consumer,
-    limit: options.limit,
-    ratePerSecond: options.rate,
-    concurrency: options.concurrency,
-    dryRun: options.dryRun,
-    visibilityTimeoutSeconds: options.visibilityTimeout,
-    filter: {
-      errorContains: options.error,
-      consumer: options.fromConsumer,
-      key: options.key,
-      failedAfterMs: options.since,
-      failedBeforeMs: options.until,
-    },
-    signal: interrupt.signal,
-    onStart: (visible) =>
-      progress.start(options.limit ? Math.min(options.limit, visible) : visible),
-    onMessage: (m) => {
-      progress.increment(m.result)
-      if (options.dryRun || listAll || (!options.json && m.result !== 'reprocessed')) {
-        process.stdout.write(`${describeMessage(m)}\n`)
-      }
-    },
-  }
-  try {
-    const summary = await eddy.reprocess(queue, reprocessOptions)
-    progress.stop()
-    if (options.json) return printJson(summary)
-    process.stdout.write(describeSummary(queue, summary))
-    // Messages that are not dead letters are reported and left; they are not a failed run.
-    if (summary.failed + summary.noConsumer > 0) process.exitCode = 1
-  } finally {
-    progress.stop()
-    interrupt.dispose()
-    await eddy.close()
-  }
+  return withEddy(options, async (eddy) => {
+    const progress = createProgress(`reprocessing ${queue}`, options.json)
+    const interrupt = interruptSignal()
+    // With a bar, only the messages that need attention are listed; without one, every message.
+    const listAll = !options.json && !process.stderr.isTTY
+    const reprocessOptions: ReprocessOptions = {
+      consumer: options.consumer,
+      limit: options.limit,
+      ratePerSecond: options.rate,
+      concurrency: options.concurrency,
+      dryRun: options.dryRun,
+      visibilityTimeoutSeconds: options.visibilityTimeout,
+      filter: {
+        errorContains: options.error,
+        consumer: options.fromConsumer,
+        key: options.key,
+        failedAfterMs: options.since,
+        failedBeforeMs: options.until,
+      },
+      signal: interrupt.signal,
+      onStart: (visible) =>
+        progress.start(options.limit ? Math.min(options.limit, visible) : visible),
+      onMessage: (m) => {
+        progress.increment(m.result)
+        if (options.dryRun || listAll || (!options.json && m.result !== 'reprocessed')) {
+          process.stdout.write(`${describeMessage(m)}\n`)
+        }
+      },
+    }
+    try {
+      const summary = await eddy.reprocess(queue, reprocessOptions)
+      progress.stop()
+      if (options.json) return printJson(summary)
+      process.stdout.write(describeSummary(queue, summary))
+      // Messages that are not dead letters are reported and left; they are not a failed run.
+      if (summary.failed + summary.noConsumer > 0) process.exitCode = 1
+    } finally {
+      progress.stop()
+      interrupt.dispose()
+    }
+  })
 }

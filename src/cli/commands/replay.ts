@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline/promises'
 import type { ReplayOptions } from '../../consumers/replay.ts'
 import { ValidationError } from '../../errors.ts'
-import { openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+import { withEddy, printJson, printTable, type CommonOptions } from '../context.ts'
 
 export interface ReplayCommandOptions extends CommonOptions {
   from: string
@@ -37,8 +37,7 @@ export async function replayCommand(
   options: ReplayCommandOptions,
 ): Promise<void> {
   const position = parsePosition(options.from)
-  const eddy = await openFromCli(options)
-  try {
+  return withEddy(options, async (eddy) => {
     const moves = await eddy.replay(consumer, { ...position, dryRun: true })
     if (!options.json) {
       printTable(
@@ -56,7 +55,5 @@ export async function replayCommand(
     const done = await eddy.replay(consumer, position)
     if (options.json) printJson({ consumer, shards: done })
     else process.stdout.write(`moved ${done.length} checkpoint(s) of consumer "${consumer}"\n`)
-  } finally {
-    await eddy.close()
-  }
+  })
 }

@@ -10,7 +10,7 @@ import {
   type JsonSchema,
   type SchemaCheckReport,
 } from '../../schemas/index.ts'
-import { openFromCli, printJson, printTable, type CommonOptions } from '../context.ts'
+import { withEddy, printJson, printTable, type CommonOptions } from '../context.ts'
 
 export interface SchemaCheckOptions extends CommonOptions {
   schema?: string
@@ -89,20 +89,22 @@ function verdict(reports: SchemaCheckReport[]): string {
 
 /** `eddy schema check`: exit code 1 when a proposed schema breaks a consumer or its mode. */
 export async function schemaCheckCommand(options: SchemaCheckOptions): Promise<void> {
-  const eddy = await openFromCli(options, 'warn', { registerSchemas: false, mustExist: false })
-  try {
-    const schema = options.schema ? await readSchemaFile(options.schema) : undefined
-    const reports = await eddy.checkSchemas({ stream: await streamFor(eddy, options), schema })
-    const ok = reports.every((r) => r.ok)
-    if (!ok) process.exitCode = 1
-    if (options.json) return printJson({ ok, reports })
+  return withEddy(
+    options,
+    async (eddy) => {
+      const schema = options.schema ? await readSchemaFile(options.schema) : undefined
+      const reports = await eddy.checkSchemas({ stream: await streamFor(eddy, options), schema })
+      const ok = reports.every((r) => r.ok)
+      if (!ok) process.exitCode = 1
+      if (options.json) return printJson({ ok, reports })
 
-    if (reports.length === 0) process.stdout.write('no schemas declared: nothing to check\n')
-    for (const report of reports) process.stdout.write(`${reportLines(report).join('\n')}\n`)
-    process.stdout.write(`${verdict(reports)}\n`)
-  } finally {
-    await eddy.close()
-  }
+      if (reports.length === 0) process.stdout.write('no schemas declared: nothing to check\n')
+      for (const report of reports) process.stdout.write(`${reportLines(report).join('\n')}\n`)
+      process.stdout.write(`${verdict(reports)}\n`)
+    },
+    'warn',
+    { registerSchemas: false, mustExist: false },
+  )
 }
 
 /** `eddy schema infer STREAM`: the JSON Schema of the items the stream carries. */
@@ -110,8 +112,7 @@ export async function schemaInferCommand(
   stream: string,
   options: SchemaInferOptions,
 ): Promise<void> {
-  const eddy = await openFromCli(options)
-  try {
+  return withEddy(options, async (eddy) => {
     const inferred = await eddy.inferSchema(stream, { sample: options.sample })
     if (options.json) return printJson(inferred.schema)
 
@@ -121,7 +122,5 @@ export async function schemaInferCommand(
       inferred.fields.map((f) => [f.path, formatTypes(f.types), f.required ? 'yes' : 'no', f.seen]),
     )
     process.stdout.write('(--json prints the JSON Schema)\n')
-  } finally {
-    await eddy.close()
-  }
+  })
 }

@@ -1,12 +1,6 @@
-/** `eddy status`: checkpoints, lag and errors per consumer and shard, and queue depths. */
+/** `eddy status`: streams, checkpoints, lag and errors per consumer shard, queue depths, alarms. */
 import type { ConsumerShardStatus } from '../../observe/status.ts'
-import {
-  formatDuration,
-  openFromCli,
-  printJson,
-  printTable,
-  type CommonOptions,
-} from '../context.ts'
+import { formatDuration, withEddy, printJson, printTable, type CommonOptions } from '../context.ts'
 
 /** `retrying` says since when, on which record, at which attempt, and when it expires. */
 function stateText(shard: ConsumerShardStatus): string {
@@ -22,8 +16,7 @@ function stateText(shard: ConsumerShardStatus): string {
 }
 
 export async function statusCommand(options: CommonOptions): Promise<void> {
-  const eddy = await openFromCli(options)
-  try {
+  return withEddy(options, async (eddy) => {
     const status = await eddy.status()
     if (options.json) return printJson(status)
 
@@ -77,7 +70,10 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
         formatDuration(q.oldestMessageAgeMs),
       ]),
     )
-  } finally {
-    await eddy.close()
-  }
+    if (status.alarms.length === 0) return
+    printTable(
+      ['alarm', 'state', 'since', 'value', 'reason'],
+      status.alarms.map((a) => [a.alarm, a.state, a.changedAt, a.value, a.reason]),
+    )
+  })
 }

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EddyError, StoppedError } from '../../errors.ts'
 import type { Store, StoreOptions, WriteOptions, WriteTx } from '../index.ts'
+import { prepareAlarmReads, prepareAlarmWrites } from './alarms.ts'
 import { prepareConsumerReads, prepareConsumerWrites } from './consumers.ts'
 import { prepareIdempotencyWrites } from './idempotency.ts'
 import { prepareItemQueries, prepareItems } from './items.ts'
@@ -88,6 +89,7 @@ class SqliteStore implements Store {
       schemas: prepareSchemaWrites(writeDb),
       receive: prepareQueueReceive(writeDb),
       move: prepareQueueMove(writeDb),
+      alarms: prepareAlarmWrites(writeDb),
     }
     this.#writer = new GroupCommitWriter(
       writeDb,
@@ -102,6 +104,7 @@ class SqliteStore implements Store {
       consumers: prepareConsumerReads(readDb),
       queues: prepareQueueReads(readDb),
       schemas: prepareSchemaReads(readDb),
+      alarms: prepareAlarmReads(readDb),
       dataVersion: readDb.prepare<[], { data_version: number }>('PRAGMA data_version'),
     }
   }
@@ -192,6 +195,10 @@ class SqliteStore implements Store {
 
   async earliestVisibleAtMs(queue: string) {
     return this.#reads.queues.earliestVisibleAtMs(queue)
+  }
+
+  async listAlarmStates() {
+    return this.#reads.alarms.list()
   }
 
   onAppend(listener: (stream: string | null) => void): () => void {

@@ -204,6 +204,19 @@ const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    name: '0601-ops-alarms',
+    sql: `
+      CREATE TABLE alarm_states (
+        name TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        value REAL,
+        evaluated_at_ms INTEGER NOT NULL,
+        changed_at_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 /** Applies every migration the database has not seen yet. */

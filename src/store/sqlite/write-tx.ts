@@ -15,6 +15,7 @@ import type { prepareQueueReceive } from './queue-receive.ts'
 import type { prepareQueueWrites } from './queues.ts'
 import type { prepareRecordWrites } from './records.ts'
 import type { prepareSchemaWrites } from './schemas.ts'
+import type { prepareAlarmWrites } from './alarms.ts'
 import type { prepareTableWrites } from './tables.ts'
 
 /** The writer connection's prepared statements, grouped by what they change. */
@@ -27,6 +28,7 @@ export interface Writes {
   idempotency: ReturnType<typeof prepareIdempotencyWrites>
   queues: ReturnType<typeof prepareQueueWrites>
   schemas: ReturnType<typeof prepareSchemaWrites>
+  alarms: ReturnType<typeof prepareAlarmWrites>
   receive: ReturnType<typeof prepareQueueReceive>
   move: ReturnType<typeof prepareQueueMove>
 }
@@ -249,5 +251,9 @@ export class SqliteWriteTx implements WriteTx {
 
   async setCompatibility(...[stream, mode]: Parameters<WriteTx['setCompatibility']>) {
     this.writes.schemas.setCompatibility(stream, mode)
+  }
+
+  async saveAlarmState(row: Parameters<WriteTx['saveAlarmState']>[0]) {
+    this.writes.alarms.save(row)
   }
 }
