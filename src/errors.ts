@@ -129,6 +129,21 @@ export function toError(thrown: unknown): Error {
   return new Error(`Handler threw a non-Error value: ${describe(thrown)}`, { cause: thrown })
 }
 
+/**
+ * Names what kind of value something is, never its content (`a string of 11 characters`): for
+ * messages about stored data, whose fields may be secrets and whose messages reach logs, `eddy
+ * status` and dead letters.
+ */
+export function describeKind(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'missing'
+  if (Array.isArray(value)) return `a list of ${value.length}`
+  if (typeof value === 'string') return `a string of ${value.length} characters`
+  if (typeof value === 'boolean') return String(value)
+  if (typeof value === 'object') return 'an object'
+  return `a ${typeof value}`
+}
+
 /** Quotes a bad value for an error message, short enough to read on one line. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'undefined'

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { Ajv2020 } from 'ajv/dist/2020.js'
-import { ContractError, ValidationError } from '../errors.ts'
+import { ContractError, ValidationError, describeKind } from '../errors.ts'
 import type { ChangeRecord } from '../streams/types.ts'
 import { contractFields, contractToJsonSchema, type ContractDefinition } from './contract.ts'
 import { formatTypes, withoutDialect } from './json-schema.ts'
@@ -96,7 +96,7 @@ function describeError(error: ErrorObject, fields: FieldMap, image: unknown) {
 
   // The kind of value, never the value: a record's fields may be secrets, and this message goes
   // to logs, to `eddy status` and into dead letters.
-  const actual = `is ${kindOf(valueAt(image, error.instancePath))}`
+  const actual = `is ${describeKind(valueAt(image, error.instancePath))}`
   if (error.keyword === 'type') {
     const expected = (error.params as { type: string | string[] }).type
     return { field, expected: Array.isArray(expected) ? expected.join(' or ') : expected, actual }
@@ -110,14 +110,4 @@ function describeError(error: ErrorObject, fields: FieldMap, image: unknown) {
     expected: `a value that ${error.message ?? 'meets the schema'}`,
     actual,
   }
-}
-
-/** What kind of value a field holds, without its content: `a string of 16 characters`. */
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return `a list of ${value.length}`
-  if (typeof value === 'string') return `a string of ${value.length} characters`
-  if (typeof value === 'boolean') return String(value)
-  if (typeof value === 'object') return 'an object'
-  return `a ${typeof value}`
 }

@@ -6,7 +6,16 @@
  */
 import { z } from 'zod'
 
-const jsonObject = z.record(z.string(), z.unknown())
+/**
+ * A JSON object, passed on as parsed: a zod record would copy it key by key, and the copy would
+ * lose an attribute named `__proto__`, which Eddy stores as data.
+ */
+const jsonObject = z
+  .custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    { message: 'expected a JSON object' },
+  )
+  .meta({ type: 'object' })
 const keyValue = z.union([z.string(), z.number()])
 const count = z.number().int().min(0)
 const queryCount = z.coerce.number().int().min(0)

@@ -17,8 +17,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
+/**
+ * Deeper than this, an item is refused before it is walked any further: DynamoDB allows 32
+ * levels, and an unbounded walk of hostile input would overflow the stack.
+ */
+const maxWalkDepth = 64
+
 /** Finds the first value JSON cannot hold faithfully; returns its path and what it is. */
-export function findUnstorable(value: unknown, path: string, seen: Set<object>): string | null {
+export function findUnstorable(
+  value: unknown,
+  path: string,
+  seen: Set<object>,
+  depth = 0,
+): string | null {
+  if (depth > maxWalkDepth) return `${path.slice(0, 60)}... nests deeper than 32 levels`
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return null
   if (typeof value === 'number') {
     return Number.isFinite(value) ? null : `${path} is ${value}, which JSON cannot hold`
@@ -34,7 +46,7 @@ export function findUnstorable(value: unknown, path: string, seen: Set<object>):
     ? value.map((v, i) => [`[${i}]`, v] as const)
     : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
   for (const [step, child] of entries) {
-    const problem = findUnstorable(child, `${path}${step}`, seen)
+    const problem = findUnstorable(child, `${path}${step}`, seen, depth + 1)
     if (problem) return problem
   }
   seen.delete(value)

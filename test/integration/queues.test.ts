@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { describe, test } from 'node:test'
-import { ConflictError, ValidationError } from '../../src/index.ts'
+import { ConflictError, StoppedError, ValidationError } from '../../src/index.ts'
 import { sleep, withEddy } from './queue-helpers.ts'
+import { openTemp } from '../helpers.ts'
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex')
 
@@ -180,4 +181,13 @@ describe('queues', () => {
       assert.equal(await queue.purge(), 3)
       assert.equal((await queue.attributes()).oldestMessageAgeSeconds, null)
     }))
+})
+
+test('queues - a long poll in progress fails with StoppedError when the store closes', async () => {
+  const eddy = await openTemp({ queues: [{ name: 'jobs' }] })
+  const poll = eddy.queue('jobs').receive({ waitTimeSeconds: 20 })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+
+  await eddy.close()
+  await assert.rejects(poll, (error: unknown) => error instanceof StoppedError)
 })

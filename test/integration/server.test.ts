@@ -56,6 +56,28 @@ describe('server', () => {
     await eddy.close()
   })
 
+  test('server - a key given both in the query and the body is refused; __proto__ stays data', async () => {
+    await call(server, 'PUT', '/tables/users/items', { item: { id: 'keep' } })
+    await call(server, 'PUT', '/tables/users/items', { item: { id: 'other' } })
+
+    const both = await call(server, 'DELETE', '/tables/users/items?id=keep', {
+      key: { id: 'other' },
+    })
+    assert.equal(both.status, 400)
+    assert.match(both.body.error.message, /the key is given both in the body and in the query/)
+    assert.equal((await call(server, 'GET', '/tables/users/items?id=other')).status, 200)
+
+    const proto = await call(
+      server,
+      'PUT',
+      '/tables/users/items',
+      '{"item":{"id":"p","__proto__":{"x":1}}}',
+    )
+    assert.equal(proto.status, 200)
+    const stored = await eddy.table('users').get({ id: 'p' })
+    assert.deepEqual(Object.getOwnPropertyDescriptor(stored, '__proto__')?.value, { x: 1 })
+  })
+
   test('server - binds 127.0.0.1 on the port it picked', () => {
     assert.equal(server.host, '127.0.0.1')
     assert.ok(server.port > 0)

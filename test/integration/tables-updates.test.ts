@@ -163,7 +163,7 @@ test('updates - a path whose parent does not exist is refused with the path name
   )
   await assert.rejects(
     users.update({ id: 'u1' }, { actions: [{ add: 'name', value: 1 }] }),
-    /"name" is "Ada": expected a number/,
+    /"name" is a string of 3 characters: expected a number/,
   )
   assert.equal((await allRecords(eddy, 'users')).length, 1)
 })
@@ -191,4 +191,43 @@ test('updates - an update that changes nothing appends nothing', async (t) => {
   assert.equal(result.eventName, null)
   assert.equal(result.sequenceNumber, null)
   assert.equal((await allRecords(eddy, 'users')).length, 1)
+})
+
+test('updates - errors about stored values name their kind, never the value', async (t) => {
+  const { users } = await withUser(t)
+  await users.update({ id: 'u1' }, { set: { password: 'emilyspass' } })
+
+  await assert.rejects(
+    users.update({ id: 'u1' }, { actions: [{ add: 'password', value: 1 }] }),
+    (error: unknown) =>
+      error instanceof ValidationError &&
+      !error.message.includes('emilyspass') &&
+      /"password" is a string of 10 characters/.test(error.message),
+  )
+})
+
+test('updates - an action or value expression with extra keys is refused', async (t) => {
+  const { users } = await withUser(t)
+
+  await assert.rejects(
+    users.update(
+      { id: 'u1' },
+      { actions: [{ set: 'x', to: { path: 'name', plus: { value: 1 } } as never }] },
+    ),
+    /is not a value expression: expected exactly/,
+  )
+  await assert.rejects(
+    users.update({ id: 'u1' }, { actions: [{ remove: 'name', set: 'y', value: 1 } as never] }),
+    /is not an update action: expected exactly/,
+  )
+})
+
+test('updates - an item nested thousands of levels deep is refused, not a crash', async (t) => {
+  const { users } = await withUser(t)
+  let deep: unknown = 1
+  for (let i = 0; i < 5000; i++) deep = [deep]
+
+  await assert.rejects(users.put({ id: 'deep', deep } as never), (error: unknown) => {
+    return error instanceof ValidationError && /nests deeper than 32 levels/.test(error.message)
+  })
 })

@@ -112,6 +112,12 @@ export const tableRoutes = [
     query: itemKeyQuery,
     handle: ({ eddy, params, body: { key, ...options }, query }) => {
       const name = params.table as string
+      if (key && Object.keys(query).length > 0) {
+        throw new ValidationError(
+          `Delete from table "${name}": the key is given both in the body and in the query ` +
+            'string; give it in one place',
+        )
+      }
       return eddy
         .table(name)
         .delete(key ?? keyFromQuery(eddy, name, query), options as WriteOptions)

@@ -224,6 +224,10 @@ class SqliteStore implements Store {
     await this.#writer.close()
     this.writeDb.close()
     this.readDb.close()
+
+    // Wake whoever still waits for a change (a long poll, say): its next read fails with a
+    // StoppedError at once, instead of holding the process open until its wait time ends.
+    for (const listener of this.#listeners) listener(null)
   }
 
   #listen(listener: (change: Change) => void): () => void {

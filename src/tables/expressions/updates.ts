@@ -5,7 +5,7 @@
  * Every operand reads the item as it was before the update, as on DynamoDB.
  * Items are JSON, which has no sets: ADD works on numbers only, and DELETE (from a set) is absent.
  */
-import { ValidationError, describe } from '../../errors.ts'
+import { ValidationError, describe, describeKind } from '../../errors.ts'
 import { findUnstorable } from '../validate.ts'
 import {
   formatPath,
@@ -98,8 +98,33 @@ function applySteps(
   return item
 }
 
+/** The key sets an action or a value expression may have; anything else is refused. */
+const actionShapes = [
+  ['set', 'to'],
+  ['set', 'value'],
+  ['remove'],
+  ['add', 'value'],
+  ['append', 'values'],
+  ['setIfAbsent', 'value'],
+]
+const valueShapes = [
+  ['value'],
+  ['ifNotExists', 'default'],
+  ['path'],
+  ['listAppend'],
+  ['plus'],
+  ['minus'],
+]
+
+/** False when the object's keys are not exactly one of the shapes (`{ path, plus }`, say). */
+function hasShape(object: Record<string, unknown>, shapes: string[][]): boolean {
+  const keys = Object.keys(object).sort().join(',')
+  return shapes.some((shape) => [...shape].sort().join(',') === keys)
+}
+
 function compileAction(action: unknown, where: string): Step {
   const a = (typeof action === 'object' && action !== null ? action : {}) as Record<string, unknown>
+  if (!hasShape(a, actionShapes)) throw notAnAction(action, where)
 
   if ('remove' in a)
     return { segments: parsePath(a.remove, where), compute: () => undefined, remove: true }
@@ -117,9 +142,13 @@ function compileAction(action: unknown, where: string): Step {
     }
   }
 
-  throw new ValidationError(
-    `${where}: ${describe(action)} is not an update action: expected { set, to }, { set, value }, ` +
-      '{ remove }, { add, value }, { append, values } or { setIfAbsent, value }',
+  throw notAnAction(action, where)
+}
+
+function notAnAction(action: unknown, where: string): ValidationError {
+  return new ValidationError(
+    `${where}: ${describe(action)} is not an update action: expected exactly { set, to }, ` +
+      '{ set, value }, { remove }, { add, value }, { append, values } or { setIfAbsent, value }',
   )
 }
 
@@ -170,6 +199,7 @@ function compileValue(expression: unknown, where: string): Evaluate {
     string,
     unknown
   >
+  if (!hasShape(e, valueShapes)) throw notAValue(expression, where)
 
   if ('value' in e) return literal(e.value, where)
   if ('ifNotExists' in e) {
@@ -188,9 +218,13 @@ function compileValue(expression: unknown, where: string): Evaluate {
   for (const name of ['listAppend', 'plus', 'minus'] as const)
     if (name in e) return compileBinary(name, e[name], where)
 
-  throw new ValidationError(
-    `${where}: ${describe(expression)} is not a value expression: expected { value }, { path }, ` +
-      '{ ifNotExists, default }, { listAppend }, { plus } or { minus }',
+  throw notAValue(expression, where)
+}
+
+function notAValue(expression: unknown, where: string): ValidationError {
+  return new ValidationError(
+    `${where}: ${describe(expression)} is not a value expression: expected exactly { value }, ` +
+      '{ path }, { ifNotExists, default }, { listAppend }, { plus } or { minus }',
   )
 }
 
@@ -217,7 +251,7 @@ function compileBinary(
         : typeof a === 'number' && typeof b === 'number'
     if (!ok) {
       throw new ValidationError(
-        `${where}: ${name} needs two ${kind}s, got ${describe(a)} and ${describe(b)}`,
+        `${where}: ${name} needs two ${kind}s, got ${describeKind(a)} and ${describeKind(b)}`,
       )
     }
     if (name === 'listAppend') return [...(a as unknown[]), ...(b as unknown[])]
@@ -270,6 +304,6 @@ function typeError(
   expected: string,
 ): ValidationError {
   return new ValidationError(
-    `${where}: "${formatPath(segments)}" is ${describe(value)}: expected ${expected}`,
+    `${where}: "${formatPath(segments)}" is ${describeKind(value)}: expected ${expected}`,
   )
 }
