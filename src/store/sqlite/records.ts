@@ -68,13 +68,13 @@ function toBodyText(record: NewChangeRecord, texts: JsonTexts | undefined): stri
   return `${text}}`
 }
 
-function toChangeRecord(row: RecordRow): ChangeRecord {
+function toChangeRecord(row: RecordRow, shardId: string): ChangeRecord {
   const body = JSON.parse(row.body) as RecordBody
   return {
     eventId: row.event_id,
     eventName: row.event_name,
     stream: row.stream,
-    shard: formatShardId(row.shard),
+    shard: shardId,
     sequenceNumber: formatSequenceNumber(row.sequence),
     createdAtMs: row.created_at_ms,
     ...body,
@@ -277,7 +277,10 @@ export function prepareRecordReads(db: Database.Database) {
 
   return {
     read(stream: string, shard: number, afterSequence: number, limit: number): ChangeRecord[] {
-      return after.all(stream, shard, afterSequence, limit).map(toChangeRecord)
+      const shardId = formatShardId(shard)
+      return after
+        .all(stream, shard, afterSequence, limit)
+        .map((row) => toChangeRecord(row, shardId))
     },
     lastSequence(stream: string, shard: number): number {
       return last.get(stream, shard)?.sequence ?? 0
