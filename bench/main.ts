@@ -2,6 +2,7 @@
  * `npm run bench`: measures the raw references, then each Eddy scenario, in one run, and prints
  * one table: scenario, Eddy's value, the reference, ratio and goal. `--json` also prints
  * `{ "scenarios": [...] }` on the last line; `--quick` runs shorter loops (well under a minute).
+ * `--only D1,Q1` runs just the scenarios named (the raw references always run first).
  * Benchmarks never fail the test suite; this command exits non-zero only when a scenario throws.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -81,12 +82,19 @@ function printTable(results: ScenarioResult[]): void {
   }
 }
 
+/** True when `--only` is absent or names the scenario; the raw references always run. */
+function selected(name: string): boolean {
+  const at = process.argv.indexOf('--only')
+  if (at === -1 || name === 'raw references') return true
+  return (process.argv[at + 1] ?? '').split(',').includes(name)
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
   const json = process.argv.includes('--json')
   const results: ScenarioResult[] = []
 
-  for (const [name, scenario] of scenarios) {
+  for (const [name, scenario] of scenarios.filter(([name]) => selected(name))) {
     const tmpDir = mkdtempSync(join(tmpdir(), 'eddy-bench-'))
     try {
       if (!json) process.stderr.write(`running ${name}...\n`)
