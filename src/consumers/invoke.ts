@@ -63,7 +63,9 @@ class HandlerContext implements RecordContext {
   constructor(
     readonly consumer: string,
     readonly attempt: number,
-    private readonly makeLog: () => Logger,
+    private readonly baseLog: Logger,
+    /** The record whose fields the logger binds; null for a batch, which logs on `baseLog`. */
+    private readonly record: ChangeRecord | null,
     private readonly environment: InvokeEnvironment | undefined,
   ) {}
 
@@ -75,7 +77,8 @@ class HandlerContext implements RecordContext {
   }
 
   get log(): Logger {
-    return (this.#log ??= this.makeLog())
+    const { baseLog, record } = this
+    return (this.#log ??= record ? recordLogger(baseLog, this.consumer, record) : baseLog)
   }
 
   get idempotency(): IdempotencyKeys | undefined {
@@ -100,8 +103,7 @@ export function invokeRecordHandler(
   const violation = consumer.contract?.check(record)
   if (violation) return violation
 
-  const makeLog = () => recordLogger(log, consumer.name, record)
-  const context = new HandlerContext(consumer.name, attempt, makeLog, environment)
+  const context = new HandlerContext(consumer.name, attempt, log, record, environment)
   const handleRecord = consumer.handleRecord
   if (!handleRecord) return callBatch(consumer, [record], context).then((outcome) => outcome.error)
   if (consumer.handlerTimeoutMs !== null && !consumer.isolation) {
@@ -140,7 +142,7 @@ export async function invokeBatchHandler(
   return callBatch(
     consumer,
     records,
-    new HandlerContext(consumer.name, attempt, () => log, environment),
+    new HandlerContext(consumer.name, attempt, log, null, environment),
   )
 }
 

@@ -104,10 +104,12 @@ function runRecord(
     writes,
     store: context.store,
   })
-  const settle = (error: Error | null) =>
-    settleRecord(context, record, index, state, { error, writes, startedMs })
-  if (outcome instanceof Promise) return outcome.then(settle)
-  settle(outcome)
+  if (outcome instanceof Promise) {
+    return outcome.then((error) =>
+      settleRecord(context, record, index, state, { error, writes, startedMs }),
+    )
+  }
+  settleRecord(context, record, index, state, { error: outcome, writes, startedMs })
   return undefined
 }
 
