@@ -2,14 +2,21 @@
  * `npm run bench`: measures the raw references, then each Eddy scenario, in one run, and prints
  * one table: scenario, Eddy's value, the reference, ratio and goal. `--json` also prints
  * `{ "scenarios": [...] }` on the last line; `--quick` runs shorter loops (well under a minute).
+ * `--only D1,Q1` runs just the scenarios named (the raw references always run first).
  * Benchmarks never fail the test suite; this command exits non-zero only when a scenario throws.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { d1Drain } from './scenarios/d1-drain.ts'
+import { d2Live } from './scenarios/d2-live.ts'
+import { d3BatchOne } from './scenarios/d3-batch-one.ts'
+import { d4TwoConsumers } from './scenarios/d4-two-consumers.ts'
 import { i1ConcurrentPuts } from './scenarios/i1-concurrent-puts.ts'
 import { i2SingleCaller } from './scenarios/i2-single-caller.ts'
 import { i3BatchWrites } from './scenarios/i3-batch-writes.ts'
+import { l1Latency, l2Latency } from './scenarios/l1-latency.ts'
+import { q1DeadLetters } from './scenarios/q1-dead-letters.ts'
 import { q2Queue } from './scenarios/q2-queue.ts'
 import { r1StreamReads } from './scenarios/r1-stream-reads.ts'
 import { rawReferences } from './scenarios/raw-references.ts'
@@ -22,6 +29,13 @@ const scenarios: [string, Scenario][] = [
   ['I2', i2SingleCaller],
   ['I3', i3BatchWrites],
   ['R1', r1StreamReads],
+  ['D1', d1Drain],
+  ['D2', d2Live],
+  ['D3', d3BatchOne],
+  ['D4', d4TwoConsumers],
+  ['L1', l1Latency],
+  ['L2', l2Latency],
+  ['Q1', q1DeadLetters],
   ['Q2', q2Queue],
 ]
 
@@ -68,12 +82,19 @@ function printTable(results: ScenarioResult[]): void {
   }
 }
 
+/** True when `--only` is absent or names the scenario; the raw references always run. */
+function selected(name: string): boolean {
+  const at = process.argv.indexOf('--only')
+  if (at === -1 || name === 'raw references') return true
+  return (process.argv[at + 1] ?? '').split(',').includes(name)
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick')
   const json = process.argv.includes('--json')
   const results: ScenarioResult[] = []
 
-  for (const [name, scenario] of scenarios) {
+  for (const [name, scenario] of scenarios.filter(([name]) => selected(name))) {
     const tmpDir = mkdtempSync(join(tmpdir(), 'eddy-bench-'))
     try {
       if (!json) process.stderr.write(`running ${name}...\n`)

@@ -2,11 +2,14 @@
  * What the consumer scenarios share: an Eddy on a fresh file, a backlog filled in big
  * transactions, a drain timer, the raw references, and percentiles.
  */
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ConsumerDefinition } from '../../src/consumers/index.ts'
 import { createLogger } from '../../src/observe/logger.ts'
 import { open, type Eddy } from '../../src/open.ts'
+import { roundsOf } from '../eddy.ts'
+import type { ScenarioContext } from '../types.ts'
 
 export async function openBench(
   dir: string,
@@ -91,4 +94,27 @@ export function percentile(values: number[], fraction: number): number {
 
 export function round(value: number): number {
   return Math.round(value * 100) / 100
+}
+
+/**
+ * Runs `round` (Eddy, then its reference, on a fresh folder) `roundsOf(context)` times and keeps
+ * the medians: on a shared machine a burst of disk or CPU load then slows one round, not the
+ * result, where one reference measured once could land in a burst that Eddy missed.
+ */
+export async function medianRounds(
+  context: ScenarioContext,
+  round: (dir: string) => Promise<{ value: number; reference: number }>,
+): Promise<{ value: number; reference: number; ratio: number }> {
+  const rounds: { value: number; reference: number }[] = []
+  for (let i = 0; i < roundsOf(context); i++) {
+    const dir = join(context.tmpDir, `round-${i}`)
+    mkdirSync(dir, { recursive: true })
+    rounds.push(await round(dir))
+  }
+  const median = (values: number[]) => percentile(values, 0.5)
+  return {
+    value: median(rounds.map((r) => r.value)),
+    reference: median(rounds.map((r) => r.reference)),
+    ratio: median(rounds.map((r) => r.value / r.reference)),
+  }
 }

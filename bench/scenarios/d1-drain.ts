@@ -1,6 +1,13 @@
 /** D1: drain a backlog with one consumer, batch 100, checkpoint per batch; against raw reads. */
 import type { Scenario } from '../types.ts'
-import { fillBacklog, openBench, rawReadRate, round, timeDrain } from './consumer-kit.ts'
+import {
+  fillBacklog,
+  medianRounds,
+  openBench,
+  rawReadRate,
+  round,
+  timeDrain,
+} from './consumer-kit.ts'
 
 /** Drains `count` records with one consumer; returns records per second. */
 export async function drainRate(dir: string, count: number): Promise<number> {
@@ -14,10 +21,12 @@ export async function drainRate(dir: string, count: number): Promise<number> {
   return count / seconds
 }
 
-export const d1Drain: Scenario = async ({ quick, tmpDir }) => {
-  const count = quick ? 20_000 : 200_000
-  const value = await drainRate(tmpDir, count)
-  const reference = rawReadRate(tmpDir)
+export const d1Drain: Scenario = async (context) => {
+  const count = context.quick ? 20_000 : 200_000
+  const { value, reference, ratio } = await medianRounds(context, async (dir) => ({
+    value: await drainRate(dir, count),
+    reference: rawReadRate(dir),
+  }))
   return [
     {
       id: 'D1',
@@ -26,7 +35,7 @@ export const d1Drain: Scenario = async ({ quick, tmpDir }) => {
       unit: 'records/s',
       reference: round(reference),
       referenceName: 'raw read after position, 1,000 rows',
-      ratio: round(value / reference),
+      ratio: round(ratio),
       goal: 0.25,
       goalKind: 'ratio',
     },

@@ -51,57 +51,84 @@ export function recordLogger(log: Logger, consumer: string, record: ChangeRecord
   return log.child(fields)
 }
 
-/** Builds a handler's context; the logger and the idempotency keys are made on first use. */
-function contextFor(
-  consumer: string,
-  attempt: number,
-  makeLog: () => Logger,
-  environment: InvokeEnvironment | undefined,
-): RecordContext {
-  const transact = (work: TxWork) => {
-    if (!environment) {
+/**
+ * A handler's context. A class rather than an object literal with closures: one is made per
+ * record, and the drain loop pays for every allocation; the logger and the idempotency keys are
+ * made on first use.
+ */
+class HandlerContext implements RecordContext {
+  #log: Logger | undefined
+  #idempotency: IdempotencyKeys | undefined
+
+  constructor(
+    readonly consumer: string,
+    readonly attempt: number,
+    private readonly baseLog: Logger,
+    /** The record whose fields the logger binds; null for a batch, which logs on `baseLog`. */
+    private readonly record: ChangeRecord | null,
+    private readonly environment: InvokeEnvironment | undefined,
+  ) {}
+
+  transact(work: TxWork): void {
+    if (!this.environment) {
       throw new Error('context.transact is not available when reprocessing dead letters')
     }
-    environment.writes.push(work)
+    this.environment.writes.push(work)
   }
-  let log: Logger | undefined
-  let idempotency: IdempotencyKeys | undefined
-  return {
-    consumer,
-    attempt,
-    transact,
-    get log() {
-      return (log ??= makeLog())
-    },
-    get idempotency() {
-      if (environment) idempotency ??= idempotencyKeys(environment.store)
-      return idempotency
-    },
+
+  get log(): Logger {
+    const { baseLog, record } = this
+    return (this.#log ??= record ? recordLogger(baseLog, this.consumer, record) : baseLog)
+  }
+
+  get idempotency(): IdempotencyKeys | undefined {
+    if (this.environment) this.#idempotency ??= idempotencyKeys(this.environment.store)
+    return this.#idempotency
   }
 }
 
 /**
  * Runs the consumer's handler on one record (a batch of one for batch handlers). A record that
  * does not meet the consumer's contract fails with a `ContractError` before the handler runs.
+ * A handler that returns without a promise (and has no timeout) settles without a turn of the
+ * microtask queue: a no-op handler then costs the drain loop almost nothing.
  */
-export async function invokeRecordHandler(
+export function invokeRecordHandler(
   consumer: ResolvedConsumer,
   record: ChangeRecord,
   attempt: number,
   log: Logger,
   environment?: InvokeEnvironment,
-): Promise<Error | null> {
+): Error | null | Promise<Error | null> {
   const violation = consumer.contract?.check(record)
   if (violation) return violation
 
-  const makeLog = () => recordLogger(log, consumer.name, record)
-  const context = contextFor(consumer.name, attempt, makeLog, environment)
+  const context = new HandlerContext(consumer.name, attempt, log, record, environment)
   const handleRecord = consumer.handleRecord
-  if (handleRecord) {
-    return (await withTimeout(consumer, () => handleRecord(record, context))).error
+  if (!handleRecord) return callBatch(consumer, [record], context).then((outcome) => outcome.error)
+  if (consumer.handlerTimeoutMs !== null && !consumer.isolation) {
+    return withTimeout(consumer, () => handleRecord(record, context)).then(({ error }) => error)
   }
-  const outcome = await callBatch(consumer, [record], context)
-  return outcome.error
+  return callDirect(() => handleRecord(record, context))
+}
+
+/** Calls a handler with no timeout; awaits only what it returned as a promise. */
+function callDirect(call: () => unknown): Error | null | Promise<Error | null> {
+  let value: unknown
+  try {
+    value = call()
+  } catch (thrown) {
+    return toError(thrown)
+  }
+  if (!isThenable(value)) return null
+  return Promise.resolve(value).then(
+    () => null,
+    (thrown: unknown) => toError(thrown),
+  )
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }
 
 /** Runs the consumer's batch handler on a batch. */
@@ -115,7 +142,7 @@ export async function invokeBatchHandler(
   return callBatch(
     consumer,
     records,
-    contextFor(consumer.name, attempt, () => log, environment),
+    new HandlerContext(consumer.name, attempt, log, null, environment),
   )
 }
 

@@ -56,9 +56,17 @@ export interface PassContext {
   stopping(): boolean
 }
 
+/**
+ * Shared statuses: a status is replaced, never changed in place, so one object of each kind
+ * serves every record, and a drained batch allocates none.
+ */
+export const doneStatus: RecordStatus = Object.freeze({ kind: 'done' })
+export const pendingStatus: RecordStatus = Object.freeze({ kind: 'pending' })
+export const filteredStatus: RecordStatus = Object.freeze({ kind: 'filtered' })
+
 export function emptyPass(size: number): Pass {
   return {
-    statuses: Array.from({ length: size }, () => ({ kind: 'pending' }) as RecordStatus),
+    statuses: new Array<RecordStatus>(size).fill(pendingStatus),
     writes: [],
     delivered: 0,
     failures: 0,

@@ -10,7 +10,16 @@
 import type { ChangeRecord } from '../streams/types.ts'
 import { matchesFilters } from './filters.ts'
 import { invokeRecordHandler, type TxWork } from './invoke.ts'
-import { block, countFailure, emptyPass, trackOf, type Pass, type PassContext } from './pass.ts'
+import {
+  block,
+  countFailure,
+  doneStatus,
+  emptyPass,
+  filteredStatus,
+  trackOf,
+  type Pass,
+  type PassContext,
+} from './pass.ts'
 import { exhaustedBy, isTooOld, tooOldError } from './retry-policy.ts'
 
 interface LaneState {
@@ -37,8 +46,8 @@ function classify(context: PassContext, records: ChangeRecord[], pass: Pass): nu
 
   records.forEach((record, index) => {
     const sequence = Number(record.sequenceNumber)
-    if (context.done.has(sequence)) pass.statuses[index] = { kind: 'done' }
-    else if (!matchesFilters(record, consumer.filters)) pass.statuses[index] = { kind: 'filtered' }
+    if (context.done.size > 0 && context.done.has(sequence)) pass.statuses[index] = doneStatus
+    else if (!matchesFilters(record, consumer.filters)) pass.statuses[index] = filteredStatus
     else lanes[laneOf(record, consumer.parallelization)]?.push(index)
   })
   return lanes.filter((lane) => lane.length > 0)
@@ -64,7 +73,7 @@ async function runLane(
   for (const index of lane) {
     if (context.stopping() || state.halted) return
     const record = records[index] as ChangeRecord
-    if (state.parkedKeys.has(keyOf(record))) continue
+    if (state.parkedKeys.size > 0 && state.parkedKeys.has(keyOf(record))) continue
 
     // Checked in turn, not up front: a record behind a blocked one waits, even a too-old one.
     const nowMs = Date.now()
@@ -73,39 +82,56 @@ async function runLane(
       state.pass.statuses[index] = { kind: 'failed', error, track: trackOf(context, record, nowMs) }
       continue
     }
-    await runRecord(context, record, index, state)
+    // Awaited only when the handler returned a promise: a hop per record is most of the cost
+    // of draining with a synchronous handler.
+    const running = runRecord(context, record, index, state)
+    if (running) await running
   }
 }
 
-async function runRecord(
+/** Runs one record; returns a promise only when the handler did. */
+function runRecord(
   context: PassContext,
   record: ChangeRecord,
   index: number,
   state: LaneState,
-): Promise<void> {
-  const { consumer, metrics, tracks } = context
-  const { pass } = state
+): Promise<void> | undefined {
   const sequence = Number(record.sequenceNumber)
-  const attempt = (tracks.get(sequence)?.failures ?? 0) + 1
+  const attempt = (context.tracks.get(sequence)?.failures ?? 0) + 1
   const writes: TxWork[] = []
-
   const startedMs = performance.now()
-  const error = await invokeRecordHandler(consumer, record, attempt, context.log, {
+  const outcome = invokeRecordHandler(context.consumer, record, attempt, context.log, {
     writes,
     store: context.store,
   })
-  metrics.durationMsTotal += performance.now() - startedMs
+  if (outcome instanceof Promise) {
+    return outcome.then((error) =>
+      settleRecord(context, record, index, state, { error, writes, startedMs }),
+    )
+  }
+  settleRecord(context, record, index, state, { error: outcome, writes, startedMs })
+  return undefined
+}
+
+/** Counts a finished handler call and sets the record's status. */
+function settleRecord(
+  context: PassContext,
+  record: ChangeRecord,
+  index: number,
+  state: LaneState,
+  call: { error: Error | null; writes: TxWork[]; startedMs: number },
+): void {
+  const { metrics, tracks } = context
+  const { pass } = state
+  metrics.durationMsTotal += performance.now() - call.startedMs
   metrics.invocations++
   metrics.records++
   pass.delivered++
 
-  if (!error) {
-    pass.statuses[index] = { kind: 'done' }
-    pass.writes.push(...writes)
-    tracks.delete(sequence)
-    return
-  }
-  onRecordError(context, record, index, error, state)
+  if (call.error) return onRecordError(context, record, index, call.error, state)
+  pass.statuses[index] = doneStatus
+  if (call.writes.length > 0) pass.writes.push(...call.writes)
+  if (tracks.size > 0) tracks.delete(Number(record.sequenceNumber))
 }
 
 function onRecordError(

@@ -5,10 +5,13 @@
 import { ValidationError, describe } from '../errors.ts'
 
 const sequenceDigits = 20
+const zeros = '0'.repeat(sequenceDigits)
 
 /** Formats a stored sequence number for users. */
 export function formatSequenceNumber(sequence: number): string {
-  return String(sequence).padStart(sequenceDigits, '0')
+  // Slicing a constant is several times cheaper than padStart, and runs once per record read.
+  const digits = String(sequence)
+  return digits.length >= sequenceDigits ? digits : zeros.slice(digits.length) + digits
 }
 
 /** Parses a sequence number a user gave back; accepts padded or plain decimal strings. */
