@@ -37,7 +37,16 @@ interface Commit {
   deadLetters: string[]
   failedTerminal: number
   filteredOut: number
+  /** Records dropped at a limit with nowhere to keep them (no dead-letter queue, not `log`). */
+  discarded: number
 }
+
+/**
+ * A blocked shard says so at every attempt of its first few, then once every this many
+ * attempts: each line carries a whole stack, and a shard can stay blocked for a day.
+ */
+const blockedLogEvery = 50
+const blockedLogFirst = 3
 
 export class ShardWorker {
   state: ShardState = 'idle'
@@ -182,6 +191,7 @@ export class ShardWorker {
       deadLetters: [],
       failedTerminal: 0,
       filteredOut: 0,
+      discarded: 0,
     }
     let prefix = true
     records.forEach((record, index) => {
@@ -223,7 +233,14 @@ export class ShardWorker {
     } else if (this.consumer.onFailure === 'log') {
       log.warn({ err: error, attempts }, 'record failed; logged and skipped')
     } else {
-      log.error({ err: error, attempts }, 'record failed and is out of retries; discarded')
+      commit.discarded++
+      const tooOld = error.name === 'RecordTooOldError'
+      log.error(
+        { err: error, attempts },
+        tooOld
+          ? 'record is older than maxRecordAgeSeconds; discarded'
+          : 'record failed and is out of retries; discarded',
+      )
     }
   }
 
@@ -248,12 +265,14 @@ export class ShardWorker {
         failed: pass.failures,
         deadLettered: commit.deadLetters.length,
         filteredOut: commit.filteredOut,
+        discarded: commit.discarded,
         iteratorAgeMs,
         lastError: pass.lastError ? `${pass.lastError.name}: ${pass.lastError.message}` : null,
         state: blocking ? 'retrying' : 'running',
         blockedSinceMs: this.#blockedSinceMs,
         blockingSequence: blocking ? Number(blocking.record.sequenceNumber) : null,
         blockingCreatedAtMs: blocking?.record.createdAtMs ?? null,
+        blockingExpiresAtMs: blocking ? this.#expiresAtMs(blocking.record) : null,
         attempt: blocking ? blocking.track.failures + 1 : 0,
         lease: this.lease,
       })
@@ -261,12 +280,24 @@ export class ShardWorker {
     this.checkpoint = commit.checkpoint
   }
 
+  /** When a record is dropped: by the consumer's age limit or the stream's retention, first. */
+  #expiresAtMs(record: ChangeRecord): number {
+    const retentionMs = this.#stream?.retentionMs ?? 0
+    const byRetention = record.createdAtMs + retentionMs
+    const { maxRecordAgeMs } = this.consumer
+    return maxRecordAgeMs < 0
+      ? byRetention
+      : Math.min(byRetention, record.createdAtMs + maxRecordAgeMs)
+  }
+
   /** Waits out the backoff of the blocking record; only a stop ends the wait early. */
   async #backOff(blocking: Blocking): Promise<void> {
     const waitMs = backoffMs(this.consumer, blocking.track.failures)
     const retentionMs = this.#stream?.retentionMs ?? 0
-    const expiresInMs = blocking.record.createdAtMs + retentionMs - Date.now()
-    this.#log.error(
+    const expiresInMs = this.#expiresAtMs(blocking.record) - Date.now()
+    const attempt = blocking.track.failures
+    const loud = attempt <= blockedLogFirst || attempt % blockedLogEvery === 0
+    this.#log[loud ? 'error' : 'debug'](
       {
         err: blocking.error,
         [logFields.sequenceNumber]: blocking.record.sequenceNumber,
@@ -276,7 +307,7 @@ export class ShardWorker {
         expiresInMs,
       },
       expiresInMs < retentionMs / 10
-        ? 'shard blocked: the failing record leaves the stream by retention soon and is then lost'
+        ? 'shard blocked: the failing record is dropped soon (age limit or retention)'
         : 'shard blocked on a failing record; retrying after a backoff',
     )
     await this.#sleep(waitMs, 'retrying')

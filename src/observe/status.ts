@@ -18,6 +18,8 @@ export interface ConsumerShardStatus {
   filteredOut: number
   /** Records that left the stream by retention before this consumer finished them: lost. */
   expired: number
+  /** Records dropped at the retry or age limit with no dead-letter queue to keep them. */
+  discarded: number
   lastError: string | null
   /**
    * `disabled`, `stopped` (no process holds the lease), `idle` (caught up), `running`, or
@@ -29,7 +31,10 @@ export interface ConsumerShardStatus {
   blockingSequenceNumber: string | null
   /** The attempt the blocking record is on. */
   attempt: number | null
-  /** Time left before the blocking record leaves the stream by retention and is lost. */
+  /**
+   * Time left before the blocking record is dropped: by the consumer's maxRecordAgeSeconds or by
+   * the stream's retention, whichever comes first.
+   */
   expiresInMs: number | null
   /** The process holding the lease, or null. */
   leaseOwner: string | null
@@ -143,6 +148,13 @@ export async function readStatus(store: Store, alarms?: string[]): Promise<Statu
   }
 }
 
+/** Time left before the blocking record is dropped, by the consumer's age limit or retention. */
+function expiresInMs(row: ConsumerShardRow, stream: StreamRow | undefined, nowMs: number) {
+  if (row.blockingExpiresAtMs !== null) return row.blockingExpiresAtMs - nowMs
+  if (row.blockingCreatedAtMs === null || !stream) return null
+  return row.blockingCreatedAtMs + stream.retentionMs - nowMs
+}
+
 function consumerStatus(
   row: ConsumerShardRow,
   behind: number,
@@ -167,6 +179,7 @@ function consumerStatus(
     deadLettered: row.deadLettered,
     filteredOut: row.filteredOut,
     expired: row.expired,
+    discarded: row.discarded,
     lastError: row.lastError,
     state: !row.enabled
       ? 'disabled'
@@ -181,10 +194,7 @@ function consumerStatus(
     blockingSequenceNumber:
       blocked && row.blockingSequence !== null ? formatSequenceNumber(row.blockingSequence) : null,
     attempt: blocked ? row.attempt : null,
-    expiresInMs:
-      blocked && row.blockingCreatedAtMs !== null && stream
-        ? row.blockingCreatedAtMs + stream.retentionMs - nowMs
-        : null,
+    expiresInMs: blocked ? expiresInMs(row, stream, nowMs) : null,
     leaseOwner: leased ? row.leaseOwner : null,
   }
 }

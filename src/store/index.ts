@@ -112,6 +112,8 @@ export interface ConsumerShardRow {
   filteredOut: number
   /** Records that left the stream by retention before this consumer finished them (lost). */
   expired: number
+  /** Records dropped at the retry or age limit with no dead-letter queue to keep them. */
+  discarded: number
   /** False after `eddy consumers disable`; the checkpoint stays where it was. */
   enabled: boolean
   /** The worker state last saved: `idle`, `running`, `retrying` (blocked) and so on. */
@@ -120,6 +122,8 @@ export interface ConsumerShardRow {
   blockedSinceMs: number | null
   blockingSequence: number | null
   blockingCreatedAtMs: number | null
+  /** When the blocking record is dropped: by its age limit or by retention, whichever is first. */
+  blockingExpiresAtMs: number | null
   /** Attempt number of the blocking record; 0 when not blocked. */
   attempt: number
   /** The process holding the lease, and until when; null when no process holds it. */
@@ -160,11 +164,13 @@ export interface ConsumerShardProgress {
   iteratorAgeMs: number | null
   lastError: string | null
   filteredOut: number
+  discarded: number
   /** The state to show, and the blocking record when the shard is blocked on one. */
   state: string
   blockedSinceMs: number | null
   blockingSequence: number | null
   blockingCreatedAtMs: number | null
+  blockingExpiresAtMs: number | null
   attempt: number
   /** The lease under which the worker runs; the save is refused when it is no longer current. */
   lease: LeaseGrant

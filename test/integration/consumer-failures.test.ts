@@ -113,6 +113,31 @@ test('consumer failures - retry mode with maxRetryAttempts discards the record a
   await eddy.start()
   await eddy.waitUntilCaughtUp()
   assert.deepEqual(seen, ['u2'])
-  assert.equal((await eddy.status()).consumers[0]?.errors, 2)
+  const [shard] = (await eddy.status()).consumers
+  assert.equal(shard?.errors, 2)
+  assert.equal(shard?.discarded, 1, 'the dropped record is counted')
+  await eddy.close()
+})
+
+test('consumer failures - a blocked shard expires by maxRecordAgeSeconds when that comes first', async () => {
+  using dir = tempDir()
+  const eddy = await openFixture(dir.path, [
+    {
+      name: 'c',
+      stream: 'users',
+      maxRecordAgeSeconds: 60,
+      retryBackoff: quickBackoff,
+      handleRecord: () => {
+        throw new Error('poison')
+      },
+    },
+  ])
+  await putUsers(eddy, 1)
+  await eddy.start()
+  await until(async () => (await eddy.status()).consumers.some((c) => c.state === 'retrying'))
+
+  const blocked = (await eddy.status()).consumers.find((c) => c.state === 'retrying')
+  // Retention is 24 hours: an expiry within a minute can only come from the age limit.
+  assert.ok(blocked?.expiresInMs !== null && (blocked?.expiresInMs ?? Infinity) <= 60_000)
   await eddy.close()
 })

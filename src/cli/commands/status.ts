@@ -42,6 +42,7 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
         'dead-lettered',
         'filtered',
         'lost',
+        'discarded',
         'last error',
       ],
       status.consumers.map((c) => [
@@ -56,6 +57,7 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
         c.deadLettered,
         c.filteredOut,
         c.expired,
+        c.discarded,
         c.lastError,
       ]),
     )

@@ -29,6 +29,7 @@ function statusWith(ageMs: number | null, errors = 0): StatusReport {
     deadLettered: 0,
     filteredOut: 0,
     expired: 0,
+    discarded: 0,
     lastError: null,
     state: ageMs === null ? ('idle' as const) : ('running' as const),
     blockedSince: null,

@@ -18,6 +18,8 @@ interface ConsumerShardSql {
   blocked_since_ms: number | null
   blocking_sequence: number | null
   blocking_created_at_ms: number | null
+  blocking_expires_at_ms: number | null
+  discarded: number
   attempt: number
   filtered_out: number
   expired: number
@@ -42,6 +44,7 @@ function toRow(row: ConsumerShardSql): ConsumerShardRow {
     deadLettered: row.dead_lettered,
     filteredOut: row.filtered_out,
     expired: row.expired,
+    discarded: row.discarded,
     iteratorAgeMs: row.iterator_age_ms,
     lastBatchAtMs: row.last_batch_at_ms,
     lastError: row.last_error,
@@ -50,6 +53,7 @@ function toRow(row: ConsumerShardSql): ConsumerShardRow {
     blockedSinceMs: row.blocked_since_ms,
     blockingSequence: row.blocking_sequence,
     blockingCreatedAtMs: row.blocking_created_at_ms,
+    blockingExpiresAtMs: row.blocking_expires_at_ms,
     attempt: row.attempt,
     leaseOwner: row.lease_owner,
     leaseExpiresAtMs: row.lease_expires_at_ms,
@@ -72,6 +76,7 @@ export function prepareConsumerWrites(db: Database.Database) {
     `UPDATE consumer_shards SET checkpoint = @checkpoint,
        delivered = delivered + @delivered, failed = failed + @failed,
        dead_lettered = dead_lettered + @deadLettered, filtered_out = filtered_out + @filteredOut,
+       discarded = discarded + @discarded, blocking_expires_at_ms = @blockingExpiresAtMs,
        iterator_age_ms = COALESCE(@iteratorAgeMs, iterator_age_ms),
        last_batch_at_ms = @nowMs, last_error = COALESCE(@lastError, last_error),
        state = @state, blocked_since_ms = @blockedSinceMs, blocking_sequence = @blockingSequence,
@@ -82,7 +87,8 @@ export function prepareConsumerWrites(db: Database.Database) {
   )
   const setCheckpoint = db.prepare(
     `UPDATE consumer_shards SET checkpoint = ?, state = 'idle', blocked_since_ms = NULL,
-       blocking_sequence = NULL, blocking_created_at_ms = NULL, attempt = 0
+       blocking_sequence = NULL, blocking_created_at_ms = NULL, blocking_expires_at_ms = NULL,
+       attempt = 0
      WHERE consumer = ? AND shard = ?`,
   )
   const setEnabled = db.prepare('UPDATE consumers SET enabled = ? WHERE name = ?')

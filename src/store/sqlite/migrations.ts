@@ -156,6 +156,15 @@ const migrations: Migration[] = [
     `,
   },
   {
+    // Records a consumer dropped at its retry or age limit without a dead-letter queue, and when
+    // a blocking record is dropped (by the age limit or by retention, whichever comes first).
+    name: '0202-consumers-discarded-and-blocking-expiry',
+    sql: `
+      ALTER TABLE consumer_shards ADD COLUMN discarded INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE consumer_shards ADD COLUMN blocking_expires_at_ms INTEGER;
+    `,
+  },
+  {
     // Queue attributes as SQS has them, message attributes, FIFO groups and deduplication, and
     // the queue a redriven message came from (for `eddy dlq move` back to its source).
     name: '0301-queues-attributes-redrive-fifo',
