@@ -1,5 +1,6 @@
 /** How a standalone stream is declared: a stream that accepts published records, as Kinesis does. */
 import { z } from 'zod'
+import { shardCountSchema, retentionHoursSchema } from './options.ts'
 import { namePattern } from '../tables/definition.ts'
 
 /** A standalone stream as declared in the config. Its name shares one namespace with tables. */
@@ -14,12 +15,8 @@ export interface StreamDefinition {
 export const streamDefinitionSchema = z
   .object({
     name: z.string().regex(namePattern, 'use 1 to 255 letters, digits, "_", "-" or "."'),
-    shards: z.number().int().min(1).max(64).optional(),
-    retentionHours: z
-      .number()
-      .positive()
-      .max(24 * 365)
-      .optional(),
+    shards: shardCountSchema.optional(),
+    retentionHours: retentionHoursSchema.optional(),
   })
   .strict()
 

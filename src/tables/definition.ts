@@ -1,5 +1,6 @@
 /** How a table is declared: its keys and its stream. */
 import { z } from 'zod'
+import { retentionHoursSchema, shardCountSchema } from '../streams/options.ts'
 import { ValidationError } from '../errors.ts'
 import { streamViewTypes, type StreamViewType } from '../streams/types.ts'
 
@@ -64,12 +65,8 @@ export const tableDefinitionSchema = z
         z
           .object({
             viewType: z.enum(streamViewTypes as [StreamViewType, ...StreamViewType[]]).optional(),
-            shards: z.number().int().min(1).max(64).optional(),
-            retentionHours: z
-              .number()
-              .positive()
-              .max(24 * 365)
-              .optional(),
+            shards: shardCountSchema.optional(),
+            retentionHours: retentionHoursSchema.optional(),
           })
           .strict(),
       ])
