@@ -10,47 +10,29 @@
  *
  * Options: --data <moviedata.json> --dir <folder for the store> --json
  */
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { createLogger, open, type Eddy } from '../../src/index.ts'
 import { defaultDir, moviesApp } from './config.ts'
+import {
+  consumerTotals,
+  ExampleError,
+  parseExampleOptions,
+  prepareExampleDir,
+  runExample,
+  type ExampleOptions,
+} from '../shared/example-kit.ts'
 import { defaultDataFile, type Movie } from './movie.ts'
+
+/** The files a run writes into its folder, and replaces on the next run. */
+const demoFiles = ['eddy.db', 'catalog.db', 'demo.log']
 
 const batchSize = 25
 const searchQueries = ['star wars', 'love', 'zombie']
 
-/** A problem with the demo's options or files: printed as one line, exit code 2. */
-class DemoError extends Error {}
-
-function parseOptions() {
-  try {
-    return parseArgs({
-      options: {
-        data: { type: 'string', default: defaultDataFile },
-        dir: { type: 'string', default: defaultDir },
-        json: { type: 'boolean', default: false },
-      },
-    }).values
-  } catch (error) {
-    throw new DemoError(
-      `${(error as Error).message}; the options are --data <file> --dir <folder> --json`,
-    )
-  }
-}
-
-type Options = ReturnType<typeof parseOptions>
-
 function readMovies(file: string): Movie[] {
   if (!existsSync(file)) {
-    throw new DemoError(
+    throw new ExampleError(
       `Movie data not found at ${resolve(file)}.\n` +
         'It is moviedata.json from the DynamoDB getting-started guide (4,609 movies); this\n' +
         'workplace keeps it in ../shared/data/dynamodb-getting-started/. Pass --data <file>.',
@@ -60,7 +42,7 @@ function readMovies(file: string): Movie[] {
   try {
     movies = JSON.parse(readFileSync(file, 'utf8'))
   } catch (error) {
-    throw new DemoError(
+    throw new ExampleError(
       `Movie data at ${resolve(file)} is not readable JSON: ${(error as Error).message}`,
     )
   }
@@ -75,33 +57,9 @@ function readMovies(file: string): Movie[] {
   if (bad !== -1) {
     const where =
       bad === -2 ? 'it is not a list' : `entry ${bad} has no numeric year, title and info`
-    throw new DemoError(`Movie data at ${resolve(file)} is not a list of movies: ${where}`)
+    throw new ExampleError(`Movie data at ${resolve(file)} is not a list of movies: ${where}`)
   }
   return movies as Movie[]
-}
-
-/** Marks a folder as the demo's own, so that a later run may replace what it holds. */
-const markerFile = '.eddy-movies-demo'
-const demoFiles = ['eddy.db', 'catalog.db', 'demo.log']
-
-/**
- * Starts from a fresh store: removes the files an earlier run of the demo left. A folder that
- * holds such files without the demo's marker belongs to someone else, and is left alone.
- */
-function prepareDir(dir: string): void {
-  if (dir.trim() === '') throw new DemoError('--dir is empty: name a folder for the demo store')
-  mkdirSync(dir, { recursive: true })
-  const present = demoFiles.filter((name) => existsSync(join(dir, name)))
-  if (present.length > 0 && !existsSync(join(dir, markerFile))) {
-    throw new DemoError(
-      `${resolve(dir)} already holds ${present.join(', ')}, which the demo did not create: ` +
-        'pass another --dir (the demo replaces only its own files)',
-    )
-  }
-  for (const name of demoFiles) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, name + suffix), { force: true })
-  }
-  writeFileSync(join(dir, markerFile), 'Files here are made and replaced by `npm run demo`.\n')
 }
 
 async function loadMovies(eddy: Eddy, movies: Movie[]): Promise<void> {
@@ -111,20 +69,9 @@ async function loadMovies(eddy: Eddy, movies: Movie[]): Promise<void> {
   }
 }
 
-async function consumerTotals(eddy: Eddy) {
-  const totals: Record<string, { delivered: number; failed: number; deadLettered: number }> = {}
-  for (const row of (await eddy.status()).consumers) {
-    const total = (totals[row.consumer] ??= { delivered: 0, failed: 0, deadLettered: 0 })
-    total.delivered += row.delivered
-    total.failed += row.errors
-    total.deadLettered += row.deadLettered
-  }
-  return totals
-}
-
-async function main(args: Options): Promise<void> {
+async function main(args: ExampleOptions): Promise<void> {
   const movies = readMovies(args.data)
-  prepareDir(args.dir)
+  prepareExampleDir(args.dir, { marker: '.eddy-movies-demo', files: demoFiles, who: 'demo' })
   const logFile = join(args.dir, 'demo.log')
   const startedMs = Date.now()
 
@@ -205,10 +152,6 @@ function print(report: Report, json: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
-try {
-  await main(parseOptions())
-} catch (error) {
-  if (!(error instanceof DemoError)) throw error
-  process.stderr.write(`movies demo: ${error.message}\n`)
-  process.exitCode = 2
-}
+await runExample('movies demo', () =>
+  main(parseExampleOptions({ data: defaultDataFile, dir: defaultDir })),
+)

@@ -13,48 +13,24 @@
  */
 import { createWriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { createLogger, open, type Eddy, type Logger } from '../../src/index.ts'
 import { defaultDir, signupsApp } from './config.ts'
-import { ExampleError, prepareDir, readUsers, startWebhookReceiver, waitUntil } from './setup.ts'
+import {
+  consumerTotals,
+  parseExampleOptions,
+  runExample,
+  type ExampleOptions,
+} from '../shared/example-kit.ts'
+import { prepareDir, readUsers, startWebhookReceiver, waitUntil } from './setup.ts'
 import { defaultDataFile, userV1, userV2, type SignupUser, type SourceUser } from './user.ts'
 
 type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>
-
-function parseOptions() {
-  try {
-    return parseArgs({
-      options: {
-        data: { type: 'string', default: defaultDataFile },
-        dir: { type: 'string', default: defaultDir },
-        json: { type: 'boolean', default: false },
-      },
-    }).values
-  } catch (error) {
-    throw new ExampleError(
-      `${(error as Error).message}; the options are --data <file> --dir <folder> --json`,
-    )
-  }
-}
-
-type Options = ReturnType<typeof parseOptions>
 
 async function writeUsers(eddy: Eddy, users: SignupUser[]): Promise<void> {
   const table = eddy.table<SignupUser>('users')
   for (let start = 0; start < users.length; start += 25) {
     await table.batchWrite(users.slice(start, start + 25).map((user) => ({ put: user })))
   }
-}
-
-async function consumerTotals(eddy: Eddy) {
-  const totals: Record<string, { delivered: number; failed: number; deadLettered: number }> = {}
-  for (const row of (await eddy.status()).consumers) {
-    const total = (totals[row.consumer] ??= { delivered: 0, failed: 0, deadLettered: 0 })
-    total.delivered += row.delivered
-    total.failed += row.errors
-    total.deadLettered += row.deadLettered
-  }
-  return totals
 }
 
 /** The alarm transitions the webhook received, as `FROM→TO`. */
@@ -111,7 +87,7 @@ interface RepairOptions {
   logger: Logger
 }
 
-async function main(args: Options): Promise<void> {
+async function main(args: ExampleOptions): Promise<void> {
   const users = readUsers(args.data)
   prepareDir(args.dir)
   const logFile = join(args.dir, 'example.log')
@@ -182,10 +158,6 @@ function print(s: Summary, json: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
-try {
-  await main(parseOptions())
-} catch (error) {
-  if (!(error instanceof ExampleError)) throw error
-  process.stderr.write(`user-signups example: ${error.message}\n`)
-  process.exitCode = 2
-}
+await runExample('user-signups example', () =>
+  main(parseExampleOptions({ data: defaultDataFile, dir: defaultDir })),
+)

@@ -2,14 +2,12 @@
  * What the example needs around the app: the user data (names, usernames and emails only), a
  * folder of its own for the store, and a webhook receiver on 127.0.0.1 standing in for Slack.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
+import { ExampleError, prepareExampleDir } from '../shared/example-kit.ts'
 import type { SourceUser } from './user.ts'
-
-/** A problem with the example's options or files: printed as one line, exit code 2. */
-export class ExampleError extends Error {}
 
 /** Reads the users, keeping only first and last name, username and email of each. */
 export function readUsers(file: string): SourceUser[] {
@@ -45,28 +43,13 @@ export function readUsers(file: string): SourceUser[] {
   })
 }
 
-/** Marks a folder as the example's own, so that a later run may replace what it holds. */
-const markerFile = '.eddy-user-signups-example'
-const exampleFiles = ['eddy.db', 'example.log']
-
-/**
- * Starts from a fresh store: removes the files an earlier run left. A folder that holds such
- * files without the example's marker belongs to someone else, and is left alone.
- */
+/** Starts from a fresh store, replacing only the files an earlier run of this example wrote. */
 export function prepareDir(dir: string): void {
-  if (dir.trim() === '') throw new ExampleError('--dir is empty: name a folder for the store')
-  mkdirSync(dir, { recursive: true })
-  const present = exampleFiles.filter((name) => existsSync(join(dir, name)))
-  if (present.length > 0 && !existsSync(join(dir, markerFile))) {
-    throw new ExampleError(
-      `${resolve(dir)} already holds ${present.join(', ')}, which the example did not create: ` +
-        'pass another --dir (the example replaces only its own files)',
-    )
-  }
-  for (const name of exampleFiles) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, name + suffix), { force: true })
-  }
-  writeFileSync(join(dir, markerFile), 'Files here are made and replaced by the signups example.\n')
+  prepareExampleDir(dir, {
+    marker: '.eddy-user-signups-example',
+    files: ['eddy.db', 'example.log'],
+    who: 'example',
+  })
 }
 
 /** A Slack-style webhook receiver on 127.0.0.1 (a free port): it keeps the texts posted. */
