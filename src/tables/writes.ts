@@ -134,17 +134,7 @@ export function planPut(
   const newItem = validateItem(table, input)
   const keys = extractKeys(table, newItem)
   const checked = checkOptions(table, keys, 'Put to', options, ['NONE', 'ALL_OLD'])
-
-  return {
-    table,
-    keys,
-    run: async (tx) => {
-      const oldItem = await tx.getItem(addressOf(table, keys))
-      enforce(checked, oldItem)
-      const applied = await applyChange(tx, table, { keys, oldItem, newItem })
-      return resultOf(applied, checked.returnValues === 'ALL_OLD' ? oldItem : undefined)
-    },
-  }
+  return planReplace(table, keys, newItem, checked)
 }
 
 /** Plans a delete; deleting an absent item appends nothing. */
@@ -155,14 +145,23 @@ export function planDelete(
 ): PlannedWrite {
   const keys = extractKeys(table, key)
   const checked = checkOptions(table, keys, 'Delete from', options, ['NONE', 'ALL_OLD'])
+  return planReplace(table, keys, undefined, checked)
+}
 
+/** A put (`newItem`) or a delete (undefined): the item as a whole is replaced, if allowed. */
+function planReplace(
+  table: ResolvedTable,
+  keys: Item,
+  newItem: Item | undefined,
+  checked: Checked & { returnValues: ReturnValues },
+): PlannedWrite {
   return {
     table,
     keys,
     run: async (tx) => {
       const oldItem = await tx.getItem(addressOf(table, keys))
       enforce(checked, oldItem)
-      const applied = await applyChange(tx, table, { keys, oldItem, newItem: undefined })
+      const applied = await applyChange(tx, table, { keys, oldItem, newItem })
       return resultOf(applied, checked.returnValues === 'ALL_OLD' ? oldItem : undefined)
     },
   }
